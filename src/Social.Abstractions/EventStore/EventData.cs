@@ -1,0 +1,35 @@
+namespace Social.Abstractions.EventStore;
+
+/// <summary>An event to append: its id (the key that makes a retried append harmless), stable type name and JSON payload.</summary>
+/// <param name="EventId">Unique per event; a retry sends the same id.</param>
+/// <param name="Type">The stable, versioned type name, such as <c>V1.PostCreated</c>.</param>
+/// <param name="Data">The payload as JSON.</param>
+/// <param name="Metadata">Correlation and idempotency information.</param>
+public sealed record EventData(Guid EventId, string Type, string Data, EventMetadata Metadata);
+
+/// <summary>What is recorded beside an event's payload.</summary>
+/// <param name="CorrelationId">The id of the request that caused the event.</param>
+/// <param name="CausationId">The id of the command or event that caused it, when there is one.</param>
+/// <param name="IdempotencyKey">The client's <c>Idempotency-Key</c>, when it sent one.</param>
+/// <param name="UserId">The authenticated caller, when there is one.</param>
+[GenerateSerializer, Immutable]
+public sealed record EventMetadata(
+    [property: Id(0)] string? CorrelationId = null,
+    [property: Id(1)] string? CausationId = null,
+    [property: Id(2)] string? IdempotencyKey = null,
+    [property: Id(3)] string? UserId = null)
+{
+    /// <summary>No correlation, causation, key or user.</summary>
+    public static EventMetadata Empty { get; } = new();
+}
+
+/// <summary>An event as stored.</summary>
+public sealed record RecordedEvent(
+    string StreamId,
+    long Version,
+    GlobalPosition Position,
+    Guid EventId,
+    string Type,
+    string Data,
+    EventMetadata Metadata,
+    DateTimeOffset RecordedAt);

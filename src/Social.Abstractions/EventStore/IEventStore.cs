@@ -1,0 +1,28 @@
+namespace Social.Abstractions.EventStore;
+
+/// <summary>
+/// The append-only log of every event: the only source of truth. Each stream (one grain's events) has
+/// versions 1, 2, 3...; every event also has a place in the global, commit-safe order of all streams.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>
+    /// Appends <paramref name="events"/> to a stream whose current version must be <paramref name="expectedVersion"/>
+    /// (0 for a new stream). Appending again the same event ids at the same versions, as a retry after an unknown
+    /// outcome does, succeeds without writing them twice.
+    /// </summary>
+    /// <returns>The stream's version after the append.</returns>
+    /// <exception cref="WrongExpectedVersionException">The stream is at another version; nothing was written.</exception>
+    /// <exception cref="StoreUnavailableException">The store cannot be reached; nothing was written.</exception>
+    Task<long> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a stream's events with a version greater than <paramref name="afterVersion"/>, in version order.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads up to <paramref name="maxCount"/> events of all streams after <paramref name="after"/>, in commit-safe
+    /// order: an event is returned only once every transaction that could commit before it has finished, so a reader
+    /// that polls while writes commit never skips one.
+    /// </summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int maxCount, CancellationToken cancellationToken = default);
+}

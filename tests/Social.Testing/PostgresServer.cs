@@ -1,0 +1,120 @@
+using Npgsql;
+
+namespace Social.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL server on a free loopback port, made with initdb and started with pg_ctl.
+/// Tests take a fresh database each with <see cref="CreateDatabaseAsync"/>, so they never see each other's rows.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private static readonly string[] s_binaryRoots = ["/usr/lib/postgresql"];
+    private readonly string _directory;
+    private readonly string _pgCtl;
+    private int _databaseCounter;
+
+    private PostgresServer(string directory, string pgCtl, int port)
+    {
+        _directory = directory;
+        _pgCtl = pgCtl;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public bool IsRunning { get; private set; }
+
+    /// <summary>The connection string of the maintenance database.</summary>
+    public string AdminConnectionString => ConnectionStringFor("postgres");
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var initdb = LocalProcess.FindBinary("initdb", s_binaryRoots);
+        var pgCtl = LocalProcess.FindBinary("pg_ctl", s_binaryRoots);
+        var directory = LocalProcess.NewServerDirectory("pg");
+        if (LocalProcess.IsRoot)
+        {
+            await LocalProcess.RunAsync("chown", ["-R", "postgres:postgres", directory]);
+        }
+
+        var data = Path.Combine(directory, "data");
+        await LocalProcess.RunAsync(initdb,
+            ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync", "--locale=C.UTF-8"],
+            asPostgresUser: true);
+
+        var server = new PostgresServer(directory, pgCtl, LocalProcess.FreeTcpPort());
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again on the same port and data (after <see cref="StopAsync"/>).</summary>
+    public async Task StartAgainAsync()
+    {
+        // Durability settings are off: a test server's data is thrown away, and speed matters more.
+        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off " +
+                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        await LocalProcess.RunAsync(_pgCtl,
+            ["start", "-w", "-t", "60", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "server.log"), "-o", options],
+            asPostgresUser: true);
+        IsRunning = true;
+    }
+
+    /// <summary>Stops the server at once, as a crash or an outage would.</summary>
+    public async Task StopAsync()
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        IsRunning = false;
+        await LocalProcess.RunAsync(_pgCtl, ["stop", "-w", "-m", "immediate", "-D", Path.Combine(_directory, "data")], asPostgresUser: true);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Database = database,
+        Pooling = true,
+        MaxPoolSize = 50,
+        Timeout = 5,
+    }.ConnectionString;
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "test")
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionStringFor(name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            TryDelete(_directory);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover folder in the run's temp root is harmless; the test command removes the root.
+        }
+    }
+}
