@@ -1,6 +1,19 @@
+using Social.Api.Auth;
+using Social.Api.Hosting;
+using Social.Api.Posts;
+using Social.Api.Users;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSocialServices();
+
 var app = builder.Build();
+await app.ApplyMigrationsAsync();
+app.UseSocialPipeline();
 
-app.MapGet("/", () => "Hello World!");
+app.MapAuthEndpoints();
+app.MapUserEndpoints();
+app.MapPostEndpoints();
+app.MapHealthEndpoints();
+app.MapOpenApi();
 
-app.Run();
+await app.RunAsync();

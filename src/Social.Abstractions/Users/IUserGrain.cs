@@ -1,0 +1,36 @@
+using Social.Domain.Ids;
+
+namespace Social.Abstractions.Users;
+
+/// <summary>
+/// A user account, keyed by the normalized handle (see <see cref="UserId"/>). Its events are the user's stream
+/// in the event store; registering appends at version 0, so only one registration of a handle can ever commit.
+/// </summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the user; fails with a conflict when the handle is taken.</summary>
+    /// <param name="displayName">The name shown beside the handle.</param>
+    /// <param name="passwordHash">The salted slow hash of the password (never the password itself).</param>
+    Task<UserView> RegisterAsync(string displayName, string passwordHash);
+
+    /// <summary>The user's profile and counts; fails with not found for an unknown handle.</summary>
+    Task<UserView> GetAsync();
+
+    /// <summary>The handle and display name; fails with not found for an unknown handle.</summary>
+    Task<UserSummary> GetSummaryAsync();
+
+    /// <summary>The stored password hash, or null when no such user is registered.</summary>
+    Task<string?> GetPasswordHashAsync();
+
+    /// <summary>Changes the display name and/or bio; a null argument keeps the current value.</summary>
+    Task<UserView> UpdateProfileAsync(string? displayName, string? bio);
+
+    /// <summary>Follows another user; following twice is not an error. Fails for oneself or an unknown user.</summary>
+    Task FollowAsync(UserId followee);
+
+    /// <summary>Stops following another user; unfollowing twice is not an error.</summary>
+    Task UnfollowAsync(UserId followee);
+
+    /// <summary>True when the user is registered.</summary>
+    Task<bool> ExistsAsync();
+}

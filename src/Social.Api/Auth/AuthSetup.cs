@@ -1,0 +1,69 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Social.Api.Hosting;
+
+namespace Social.Api.Auth;
+
+/// <summary>Bearer tokens signed with the configured key; administrators are the handles in <c>Social:Admins</c>.</summary>
+internal static class AuthSetup
+{
+    public const string AdminPolicy = "admin";
+
+    public static void AddSocialAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<SocialOptions>>((bearer, social) =>
+            {
+                var jwt = social.Value.Jwt;
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Issuer,
+                    ValidAudience = jwt.Audience,
+                    IssuerSigningKey = SigningKey(jwt),
+                    NameClaimType = TokenIssuer.HandleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                // SignalR clients send the token in the query string, where headers cannot go.
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is [{ } token])
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+
+        // Admins are read at request time, so a configuration change needs no new tokens.
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => context.Resource is HttpContext http &&
+                http.RequestServices.GetRequiredService<IOptionsMonitor<SocialOptions>>().CurrentValue.Admins
+                    .Contains(context.User.Identity?.Name ?? "", StringComparer.OrdinalIgnoreCase)));
+    }
+
+    public static SymmetricSecurityKey SigningKey(JwtOptions jwt)
+    {
+        if (string.IsNullOrWhiteSpace(jwt.SigningKey))
+        {
+            throw new InvalidOperationException(
+                "Social:Jwt:SigningKey is not set. The run command generates a development key; in production set Social__Jwt__SigningKey.");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(jwt.SigningKey);
+        if (bytes.Length < 32)
+        {
+            throw new InvalidOperationException("Social:Jwt:SigningKey must be at least 32 bytes.");
+        }
+
+        return new SymmetricSecurityKey(bytes);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Social.Api.Hosting;
+using Social.Domain.Ids;
+
+namespace Social.Api.Auth;
+
+/// <summary>Issues the access tokens that <c>POST /api/auth/token</c> returns.</summary>
+internal sealed class TokenIssuer(IOptions<SocialOptions> options, TimeProvider clock)
+{
+    public const string HandleClaim = JwtRegisteredClaimNames.Sub;
+
+    private readonly JwtOptions _jwt = options.Value.Jwt;
+    private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value.Jwt), SecurityAlgorithms.HmacSha256);
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public AccessToken Issue(UserId user)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _jwt.Issuer,
+            Audience = _jwt.Audience,
+            Subject = new ClaimsIdentity([new Claim(HandleClaim, user.Value)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.Add(_jwt.AccessTokenLifetime),
+            SigningCredentials = _credentials,
+        });
+        return new AccessToken(token, (int)_jwt.AccessTokenLifetime.TotalSeconds);
+    }
+}
+
+/// <summary>The body of a successful token request.</summary>
+/// <param name="AccessToken">The bearer token.</param>
+/// <param name="ExpiresIn">Seconds until it expires.</param>
+public sealed record AccessToken(string AccessToken, int ExpiresIn);

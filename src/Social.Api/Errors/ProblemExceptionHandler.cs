@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Social.Abstractions.EventStore;
+using Social.Domain.Errors;
+
+namespace Social.Api.Errors;
+
+/// <summary>
+/// The one place where exceptions become problem details: domain errors keep their meaning, bad requests say
+/// what was wrong with them, an unreachable store is a 503 to retry, and nothing else ever shows a stack trace.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = ToProblem(exception, http);
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Request {Method} {Path} failed: {Title}", http.Request.Method, http.Request.Path, problem.Title);
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails ToProblem(Exception exception, HttpContext http) => exception switch
+    {
+        ValidationException validation => new HttpValidationProblemDetails(validation.Errors.ToDictionary())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = validation.Message,
+        },
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found.", notFound.Message),
+        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Not allowed.", forbidden.Message),
+        ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict.", conflict.Message),
+        BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
+            StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+            $"Send at most {http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes."),
+        BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
+        StoreUnavailableException unavailable => Problem(
+            StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),
+        TimeoutException or OperationCanceledException => Problem(
+            StatusCodes.Status503ServiceUnavailable, "The service is busy.", "The request did not complete in time; retry shortly."),
+        _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.", "The error was logged; retry later."),
+    };
+
+    private static ProblemDetails BadJson(JsonException json)
+    {
+        var field = json.Path is { Length: > 2 } path ? JsonNamingPolicy.CamelCase.ConvertName(path.TrimStart('$', '.')) : "body";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = [field == "body" ? "The body is not valid JSON." : $"'{field}' has the wrong type or is malformed."],
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = "The body could not be read as the expected JSON.",
+        };
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+}

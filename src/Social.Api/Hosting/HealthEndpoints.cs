@@ -1,0 +1,10 @@
+namespace Social.Api.Hosting;
+
+internal static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Liveness stays local: it answers while the process can serve requests, touching no grain or store.
+        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health").ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Social.Api.Hosting;
+
+/// <summary>Per-user limits on writes (per client address before sign-in), with <c>Retry-After</c> when exceeded.</summary>
+internal static class RateLimiting
+{
+    public const string WritesPolicy = "writes";
+
+    public static void AddSocialRateLimiting(this IServiceCollection services, RateLimitOptions limits)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(WritesPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.Identity?.Name is { } user ? $"user:{user}" : $"ip:{http.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.WritesPerWindow,
+                    Window = limits.Window,
+                    QueueLimit = 0,
+                }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests.",
+                        Detail = $"At most {limits.WritesPerWindow} writes per {limits.Window.TotalSeconds} s; retry after the time in Retry-After.",
+                    },
+                });
+            };
+        });
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.Json;
+using Npgsql;
+using Social.Abstractions.EventStore;
+using Social.Abstractions.Idempotency;
+using Social.Api.Auth;
+using Social.Api.Errors;
+using Social.Api.Idempotency;
+using Social.Infrastructure.EventStore;
+using Social.Infrastructure.Idempotency;
+using Social.Infrastructure.Migrations;
+
+namespace Social.Api.Hosting;
+
+/// <summary>Everything the host registers and the order of its middleware, kept out of Program.cs.</summary>
+internal static class ServiceSetup
+{
+    public static void AddSocialServices(this WebApplicationBuilder builder)
+    {
+        var postgres = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Postgres is not set (ConnectionStrings__Postgres). The README's run command sets it.");
+        }
+
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(SocialOptions.Section);
+        services.AddOptions<SocialOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var social = section.Get<SocialOptions>() ?? new SocialOptions();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NpgsqlDataSource.Create(postgres));
+        services.AddSingleton<IEventStore, PostgresEventStore>();
+        services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddSingleton<PasswordHashing>();
+
+        builder.AddSocialSilo(postgres);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);
+
+        services.AddSocialAuth();
+        services.AddSocialRateLimiting(social.RateLimit);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        services.AddOpenApi();
+    }
+
+    public static async Task ApplyMigrationsAsync(this WebApplication app) =>
+        await SchemaMigrations.ApplyAsync(app.Configuration.GetConnectionString("Postgres")!, app.Lifetime.ApplicationStopping);
+
+    public static void UseSocialPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseRateLimiter();
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Social.Abstractions.Posts;
+using Social.Api.Auth;
+using Social.Api.Hosting;
+using Social.Api.Idempotency;
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+
+namespace Social.Api.Posts;
+
+/// <summary>Posts, comments and likes: <c>/api/posts</c>.</summary>
+internal static class PostEndpoints
+{
+    public static RouteGroupBuilder MapPostEndpoints(this IEndpointRouteBuilder app)
+    {
+        var posts = app.MapGroup("/api/posts").WithTags("Posts");
+        posts.MapGet("/{id}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A post.");
+
+        var writes = posts.MapGroup("/").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
+        writes.MapPost("/", CreateAsync).ProducesValidationProblem().WithSummary("Creates a post.");
+        writes.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a post; only its author may.");
+        writes.MapPost("/{id}/comments", CommentAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Comments on a post.");
+        writes.MapDelete("/{id}/comments/{commentId}", DeleteCommentAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a comment; its author or the post's author may.");
+        writes.MapPut("/{id}/like", LikeAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Likes a post; idempotent.");
+        writes.MapDelete("/{id}/like", UnlikeAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Takes a like back; idempotent.");
+        return posts;
+    }
+
+    private static async Task<Created<PostView>> CreateAsync(TextRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var id = ReservedIds.NewPostId(http);
+        var post = await grains.GetGrain<IPostGrain>(id.Value).CreateAsync(http.User.UserId(), request.Text ?? "");
+        return TypedResults.Created($"/api/posts/{post.Id}", post);
+    }
+
+    private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await Post(grains, id).GetAsync());
+
+    private static async Task<NoContent> DeleteAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        await Post(grains, id).DeleteAsync(http.User.UserId());
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<CommentView>> CommentAsync(string id, TextRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var comment = await Post(grains, id).AddCommentAsync(ReservedIds.NewCommentId(http), http.User.UserId(), request.Text ?? "");
+        return TypedResults.Created($"/api/posts/{comment.PostId}/comments/{comment.Id}", comment);
+    }
+
+    private static async Task<NoContent> DeleteCommentAsync(string id, string commentId, HttpContext http, IGrainFactory grains)
+    {
+        if (!CommentId.TryParse(commentId, out var comment))
+        {
+            throw new NotFoundException($"There is no comment '{commentId}'.");
+        }
+
+        await Post(grains, id).DeleteCommentAsync(comment, http.User.UserId());
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> LikeAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        await Post(grains, id).LikeAsync(http.User.UserId());
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> UnlikeAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        await Post(grains, id).UnlikeAsync(http.User.UserId());
+        return TypedResults.NoContent();
+    }
+
+    // An id that cannot be a post id names no post: 404 without activating a grain for it.
+    private static IPostGrain Post(IGrainFactory grains, string id) => PostId.TryParse(id, out var post)
+        ? grains.GetGrain<IPostGrain>(post.Value)
+        : throw new NotFoundException($"There is no post '{id}'.");
+}
+
+/// <summary>The body of a post or a comment.</summary>
+public sealed record TextRequest(string? Text);

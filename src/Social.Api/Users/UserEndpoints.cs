@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Social.Abstractions.Users;
+using Social.Api.Auth;
+using Social.Api.Hosting;
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Text;
+
+namespace Social.Api.Users;
+
+/// <summary>Accounts and follows: <c>/api/users</c>.</summary>
+internal static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/users").WithTags("Users");
+        users.MapPost("/", RegisterAsync).RequireRateLimiting(RateLimiting.WritesPolicy)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Registers a user.");
+        users.MapGet("/{handle}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A user's profile and counts.");
+
+        var me = users.MapGroup("/me").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
+        me.MapPatch("/", UpdateProfileAsync).ProducesValidationProblem()
+            .WithSummary("Changes the caller's display name and/or bio.");
+        me.MapPut("/following/{handle}", FollowAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Follows a user; following twice is not an error.");
+        me.MapDelete("/following/{handle}", UnfollowAsync).ProducesValidationProblem()
+            .WithSummary("Stops following a user; likewise idempotent.");
+        return users;
+    }
+
+    private static async Task<Created<UserView>> RegisterAsync(RegisterRequest request, IGrainFactory grains, PasswordHashing passwords)
+    {
+        var user = UserId.FromHandle(request.Handle);
+        var displayName = TextRules.DisplayName(request.DisplayName);
+        PasswordRules.Validate(request.Password);
+        var view = await grains.GetGrain<IUserGrain>(user.Value).RegisterAsync(displayName, passwords.Hash(user, request.Password!));
+        return TypedResults.Created($"/api/users/{view.Handle}", view);
+    }
+
+    private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IUserGrain>(KnownHandle(handle).Value).GetAsync());
+
+    private static async Task<Ok<UserView>> UpdateProfileAsync(UpdateProfileRequest request, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IUserGrain>(http.User.UserId().Value).UpdateProfileAsync(request.DisplayName, request.Bio));
+
+    private static async Task<NoContent> FollowAsync(string handle, HttpContext http, IGrainFactory grains)
+    {
+        await grains.GetGrain<IUserGrain>(http.User.UserId().Value).FollowAsync(UserId.FromHandle(handle));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> UnfollowAsync(string handle, HttpContext http, IGrainFactory grains)
+    {
+        await grains.GetGrain<IUserGrain>(http.User.UserId().Value).UnfollowAsync(UserId.FromHandle(handle));
+        return TypedResults.NoContent();
+    }
+
+    // In a path that names an existing user, a malformed handle is simply a user that does not exist.
+    private static UserId KnownHandle(string handle)
+    {
+        try
+        {
+            return UserId.FromHandle(handle);
+        }
+        catch (ValidationException)
+        {
+            throw new NotFoundException($"There is no user '{handle}'.");
+        }
+    }
+}
+
+/// <summary>The body of <c>POST /api/users</c>.</summary>
+public sealed record RegisterRequest(string? Handle, string? DisplayName, string? Password);
+
+/// <summary>The body of <c>PATCH /api/users/me</c>; a missing field keeps its value.</summary>
+public sealed record UpdateProfileRequest(string? DisplayName, string? Bio);

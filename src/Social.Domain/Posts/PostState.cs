@@ -1,0 +1,141 @@
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Text;
+
+namespace Social.Domain.Posts;
+
+/// <summary>
+/// A post's write-side state. It changes only through <c>Apply</c>; the decisions validate a
+/// command against it and return the event to raise (null when the command is a retry or would
+/// change nothing), or throw a <see cref="DomainException"/>.
+/// </summary>
+[GenerateSerializer, Alias("Social.Domain.Posts.PostState")]
+public sealed class PostState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public bool IsDeleted { get; set; }
+    [Id(2)] public PostId Id { get; set; }
+    [Id(3)] public UserId AuthorId { get; set; }
+    [Id(4)] public string Text { get; set; } = string.Empty;
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The live comments by id; a deleted comment is removed.</summary>
+    [Id(6)] public Dictionary<CommentId, CommentState> Comments { get; set; } = [];
+
+    [Id(7)] public HashSet<UserId> Likes { get; set; } = [];
+
+    /// <summary>True when the post exists and is not deleted.</summary>
+    public bool IsLive => Exists && !IsDeleted;
+
+    /// <summary>
+    /// Returns null when this exact command already created the post (same id, author and text:
+    /// a retry); throws a conflict when the id is taken by something else.
+    /// </summary>
+    public PostCreated? Create(PostId id, UserId author, string text, DateTimeOffset at)
+    {
+        var normalized = TextRules.PostText(text);
+        if (Exists)
+        {
+            return Id == id && AuthorId == author && Text == normalized
+                ? null
+                : throw new ConflictException($"A post with the id '{id}' already exists.");
+        }
+
+        return new PostCreated(id, author, normalized, at);
+    }
+
+    public PostDeleted Delete(UserId by, DateTimeOffset at)
+    {
+        EnsureLive();
+        return by == AuthorId
+            ? new PostDeleted(Id, AuthorId, at)
+            : throw new ForbiddenException("Only the author can delete a post.");
+    }
+
+    /// <summary>
+    /// Returns null when this exact comment (same id, author and text) exists already: a retry;
+    /// throws a conflict when the id is taken by another comment.
+    /// </summary>
+    public CommentAdded? AddComment(CommentId id, UserId author, string text, DateTimeOffset at)
+    {
+        EnsureLive();
+        var normalized = TextRules.CommentText(text);
+        if (Comments.TryGetValue(id, out var existing))
+        {
+            return existing.AuthorId == author && existing.Text == normalized
+                ? null
+                : throw new ConflictException($"A comment with the id '{id}' already exists.");
+        }
+
+        return new CommentAdded(Id, id, author, normalized, at);
+    }
+
+    /// <summary>The comment's author or the post's author may delete a comment.</summary>
+    public CommentDeleted DeleteComment(CommentId id, UserId by, DateTimeOffset at)
+    {
+        EnsureLive();
+        if (!Comments.TryGetValue(id, out var comment))
+        {
+            throw new NotFoundException($"There is no comment '{id}' on this post.");
+        }
+
+        return by == comment.AuthorId || by == AuthorId
+            ? new CommentDeleted(Id, id, by, at)
+            : throw new ForbiddenException("Only the comment's author or the post's author can delete a comment.");
+    }
+
+    /// <summary>Returns null when already liked.</summary>
+    public PostLiked? Like(UserId by, DateTimeOffset at)
+    {
+        EnsureLive();
+        return Likes.Contains(by) ? null : new PostLiked(Id, by, at);
+    }
+
+    /// <summary>Returns null when not liked.</summary>
+    public PostUnliked? Unlike(UserId by, DateTimeOffset at)
+    {
+        EnsureLive();
+        return Likes.Contains(by) ? new PostUnliked(Id, by, at) : null;
+    }
+
+    public void Apply(PostEvent e)
+    {
+        switch (e)
+        {
+            case PostCreated created: Apply(created); break;
+            case PostDeleted deleted: Apply(deleted); break;
+            case CommentAdded added: Apply(added); break;
+            case CommentDeleted removed: Apply(removed); break;
+            case PostLiked liked: Apply(liked); break;
+            case PostUnliked unliked: Apply(unliked); break;
+            default: throw new ArgumentException($"Unknown post event '{e?.GetType().Name}'.", nameof(e));
+        }
+    }
+
+    public void Apply(PostCreated e)
+    {
+        Exists = true;
+        Id = e.PostId;
+        AuthorId = e.AuthorId;
+        Text = e.Text;
+        CreatedAt = e.At;
+    }
+
+    public void Apply(PostDeleted _) => IsDeleted = true;
+
+    public void Apply(CommentAdded e) => Comments[e.CommentId] = new CommentState(e.CommentId, e.AuthorId, e.Text, e.At);
+
+    public void Apply(CommentDeleted e) => Comments.Remove(e.CommentId);
+
+    public void Apply(PostLiked e) => Likes.Add(e.UserId);
+
+    public void Apply(PostUnliked e) => Likes.Remove(e.UserId);
+
+    private void EnsureLive()
+    {
+        if (!IsLive)
+        {
+            throw new NotFoundException(Exists ? $"There is no post '{Id}'; it was deleted." : "There is no such post.");
+        }
+    }
+}

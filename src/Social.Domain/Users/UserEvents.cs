@@ -1,0 +1,36 @@
+using Social.Domain.Ids;
+
+namespace Social.Domain.Users;
+
+// Serializer ids are never reused; a new field gets the next id. Storage names live in EventTypes.
+
+[GenerateSerializer, Alias("Social.Domain.Users.UserEvent")]
+public abstract record UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserRegistered")]
+public sealed record UserRegistered(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] string Handle,
+    [property: Id(2)] string DisplayName,
+    [property: Id(3)] string PasswordHash,
+    [property: Id(4)] DateTimeOffset At) : UserEvent;
+
+/// <summary>The full new profile values.</summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.ProfileUpdated")]
+public sealed record ProfileUpdated(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] string Bio,
+    [property: Id(3)] DateTimeOffset At) : UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserFollowed")]
+public sealed record UserFollowed(
+    [property: Id(0)] UserId Follower,
+    [property: Id(1)] UserId Followee,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserUnfollowed")]
+public sealed record UserUnfollowed(
+    [property: Id(0)] UserId Follower,
+    [property: Id(1)] UserId Followee,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;

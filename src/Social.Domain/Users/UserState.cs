@@ -1,0 +1,113 @@
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Text;
+
+namespace Social.Domain.Users;
+
+/// <summary>
+/// A user's write-side state. It changes only through <c>Apply</c>; the decisions validate a
+/// command against it and return the event to raise (null when nothing would change), or throw a
+/// <see cref="DomainException"/>. Followers are not here: they are a read model.
+/// </summary>
+[GenerateSerializer, Alias("Social.Domain.Users.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public UserId Id { get; set; }
+    [Id(2)] public string Handle { get; set; } = string.Empty;
+    [Id(3)] public string DisplayName { get; set; } = string.Empty;
+    [Id(4)] public string Bio { get; set; } = string.Empty;
+    [Id(5)] public string PasswordHash { get; set; } = string.Empty;
+    [Id(6)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The users this one follows.</summary>
+    [Id(7)] public HashSet<UserId> Following { get; set; } = [];
+
+    public UserRegistered Register(string handle, string displayName, string passwordHash, DateTimeOffset at)
+    {
+        if (Exists)
+        {
+            throw new ConflictException($"The handle '{Handle}' is taken.");
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(passwordHash);
+        var errors = new ValidationErrors();
+        var normalizedHandle = errors.Check(() => Text.Handle.Normalize(handle));
+        var normalizedName = errors.Check(() => TextRules.DisplayName(displayName));
+        errors.ThrowIfAny();
+        return new UserRegistered(new UserId(normalizedHandle!), normalizedHandle!, normalizedName!, passwordHash, at);
+    }
+
+    /// <summary>Null arguments keep the current values; returns null when nothing changes.</summary>
+    public ProfileUpdated? UpdateProfile(string? displayName, string? bio, DateTimeOffset at)
+    {
+        EnsureExists();
+        var errors = new ValidationErrors();
+        var newName = displayName is null ? DisplayName : errors.Check(() => TextRules.DisplayName(displayName));
+        var newBio = bio is null ? Bio : errors.Check(() => TextRules.Bio(bio));
+        errors.ThrowIfAny();
+        return newName == DisplayName && newBio == Bio
+            ? null
+            : new ProfileUpdated(Id, newName!, newBio!, at);
+    }
+
+    /// <summary>Returns null when already following. Whether the followee exists is the caller's check.</summary>
+    public UserFollowed? Follow(UserId followee, DateTimeOffset at)
+    {
+        EnsureExists();
+        if (followee == Id)
+        {
+            throw new ValidationException("handle", "You cannot follow yourself.");
+        }
+
+        return Following.Contains(followee) ? null : new UserFollowed(Id, followee, at);
+    }
+
+    /// <summary>Returns null when not following.</summary>
+    public UserUnfollowed? Unfollow(UserId followee, DateTimeOffset at)
+    {
+        EnsureExists();
+        return Following.Contains(followee) ? new UserUnfollowed(Id, followee, at) : null;
+    }
+
+    public void Apply(UserEvent e)
+    {
+        switch (e)
+        {
+            case UserRegistered registered: Apply(registered); break;
+            case ProfileUpdated updated: Apply(updated); break;
+            case UserFollowed followed: Apply(followed); break;
+            case UserUnfollowed unfollowed: Apply(unfollowed); break;
+            default: throw new ArgumentException($"Unknown user event '{e?.GetType().Name}'.", nameof(e));
+        }
+    }
+
+    public void Apply(UserRegistered e)
+    {
+        Exists = true;
+        Id = e.UserId;
+        Handle = e.Handle;
+        DisplayName = e.DisplayName;
+        Bio = string.Empty;
+        PasswordHash = e.PasswordHash;
+        CreatedAt = e.At;
+    }
+
+    public void Apply(ProfileUpdated e)
+    {
+        DisplayName = e.DisplayName;
+        Bio = e.Bio;
+    }
+
+    public void Apply(UserFollowed e) => Following.Add(e.Followee);
+
+    public void Apply(UserUnfollowed e) => Following.Remove(e.Followee);
+
+    private void EnsureExists()
+    {
+        if (!Exists)
+        {
+            throw new NotFoundException("There is no such user.");
+        }
+    }
+}

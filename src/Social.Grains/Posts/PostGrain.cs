@@ -1,0 +1,63 @@
+using Social.Abstractions.EventStore;
+using Social.Abstractions.Posts;
+using Social.Abstractions.Users;
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Posts;
+using Social.Grains.EventSourcing;
+
+namespace Social.Grains.Posts;
+
+/// <summary>A post with its comments and likes, event-sourced in the post's stream.</summary>
+public sealed class PostGrain(IEventStore store, TimeProvider clock)
+    : EventSourcedGrain<PostState, PostEvent>(store), IPostGrain
+{
+    private PostId Id => new(this.GetPrimaryKeyString());
+
+    protected override string StreamId => Id.StreamId;
+
+    protected override void Apply(PostState state, PostEvent @event) => state.Apply(@event);
+
+    public async Task<PostView> CreateAsync(UserId author, string text)
+    {
+        await ExecuteAsync(state => state.Create(Id, author, text, clock.GetUtcNow()));
+        return await ToViewAsync();
+    }
+
+    public Task<PostView> GetAsync()
+    {
+        EnsureLive();
+        return ToViewAsync();
+    }
+
+    public Task DeleteAsync(UserId by) => ExecuteAsync(state => state.Delete(by, clock.GetUtcNow()));
+
+    public async Task<CommentView> AddCommentAsync(CommentId commentId, UserId author, string text)
+    {
+        await ExecuteAsync(state => state.AddComment(commentId, author, text, clock.GetUtcNow()));
+        var comment = State.Comments[commentId];
+        var summary = await GrainFactory.GetGrain<IUserGrain>(comment.AuthorId.Value).GetSummaryAsync();
+        return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
+    }
+
+    public Task DeleteCommentAsync(CommentId commentId, UserId by) =>
+        ExecuteAsync(state => state.DeleteComment(commentId, by, clock.GetUtcNow()));
+
+    public Task LikeAsync(UserId by) => ExecuteAsync(state => state.Like(by, clock.GetUtcNow()));
+
+    public Task UnlikeAsync(UserId by) => ExecuteAsync(state => state.Unlike(by, clock.GetUtcNow()));
+
+    private void EnsureLive()
+    {
+        if (!State.Exists || State.IsDeleted)
+        {
+            throw new NotFoundException($"There is no post '{Id}'.");
+        }
+    }
+
+    private async Task<PostView> ToViewAsync()
+    {
+        var author = await GrainFactory.GetGrain<IUserGrain>(State.AuthorId.Value).GetSummaryAsync();
+        return new PostView(Id.Value, author, State.Text, State.CreatedAt, State.Comments.Count, State.Likes.Count);
+    }
+}

@@ -1,0 +1,72 @@
+using Social.Abstractions.EventStore;
+using Social.Abstractions.Users;
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Users;
+using Social.Grains.EventSourcing;
+
+namespace Social.Grains.Users;
+
+/// <summary>A user account: registration, profile, follow and unfollow, event-sourced in the user's stream.</summary>
+public sealed class UserGrain(IEventStore store, TimeProvider clock)
+    : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
+{
+    private UserId Id => new(this.GetPrimaryKeyString());
+
+    protected override string StreamId => Id.StreamId;
+
+    protected override void Apply(UserState state, UserEvent @event) => state.Apply(@event);
+
+    public async Task<UserView> RegisterAsync(string displayName, string passwordHash)
+    {
+        await ExecuteAsync(state => state.Register(Id.Value, displayName, passwordHash, clock.GetUtcNow()));
+        return ToView();
+    }
+
+    public Task<UserView> GetAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(ToView());
+    }
+
+    public Task<UserSummary> GetSummaryAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(new UserSummary(State.Handle, State.DisplayName));
+    }
+
+    public Task<string?> GetPasswordHashAsync() => Task.FromResult(State.Exists ? State.PasswordHash : null);
+
+    public async Task<UserView> UpdateProfileAsync(string? displayName, string? bio)
+    {
+        await ExecuteAsync(state => state.UpdateProfile(displayName, bio, clock.GetUtcNow()));
+        return ToView();
+    }
+
+    public async Task FollowAsync(UserId followee)
+    {
+        EnsureExists();
+        if (followee != Id && !State.Following.Contains(followee) && !await GrainFactory.GetGrain<IUserGrain>(followee.Value).ExistsAsync())
+        {
+            throw new NotFoundException($"There is no user '{followee}'.");
+        }
+
+        await ExecuteAsync(state => state.Follow(followee, clock.GetUtcNow()));
+    }
+
+    public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
+
+    public Task<bool> ExistsAsync() => Task.FromResult(State.Exists);
+
+    private void EnsureExists()
+    {
+        if (!State.Exists)
+        {
+            throw new NotFoundException($"There is no user '{Id}'.");
+        }
+    }
+
+    // Followers and post counts are read models kept by the projections; the grain knows only its own side.
+    private UserView ToView() => new(
+        State.Handle, State.DisplayName, State.Bio, Followers: 0, Following: State.Following.Count, Posts: 0, State.CreatedAt);
+}

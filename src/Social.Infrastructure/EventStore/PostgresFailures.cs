@@ -1,0 +1,35 @@
+using System.Net.Sockets;
+using Npgsql;
+using Social.Abstractions.EventStore;
+
+namespace Social.Infrastructure.EventStore;
+
+/// <summary>Tells a store that cannot be reached apart from an error in the request itself.</summary>
+internal static class PostgresFailures
+{
+    public const string StoreName = "PostgreSQL";
+
+    /// <summary>
+    /// True for failures of the connection rather than of the statement: cannot connect, the server shut down or
+    /// crashed, the socket broke, a timeout, no connection to be had from the pool.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        // The caller gave up; that is not the store's fault.
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        PostgresException postgres => IsUnavailableState(postgres.SqlState)
+            || (postgres.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested), // statement_timeout
+        // Every other NpgsqlException is raised by the client itself: connect, read or write failed, or timed out.
+        NpgsqlException => true,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    public static StoreUnavailableException Unavailable(Exception exception) => new(StoreName, exception);
+
+    private static bool IsUnavailableState(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+        || sqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources, too many connections
+        || sqlState.StartsWith("57P", StringComparison.Ordinal) // admin or crash shutdown, cannot connect now
+        || sqlState.StartsWith("58", StringComparison.Ordinal); // system error (I/O) on the server
+}

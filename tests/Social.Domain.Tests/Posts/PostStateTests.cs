@@ -1,0 +1,305 @@
+using Social.Domain.Errors;
+using Social.Domain.Posts;
+using Xunit;
+using static Social.Domain.Tests.TestData;
+
+namespace Social.Domain.Tests.Posts;
+
+public sealed class PostStateTests
+{
+    private static readonly PostCreated _created = new(Post1, Alice, "Hello", T0);
+    private static readonly PostDeleted _deleted = new(Post1, Alice, T0.AddMinutes(5));
+    private static readonly CommentAdded _bobComment = new(Post1, Comment1, Bob, "Nice", T0.AddMinutes(1));
+
+    private static PostState Given(params PostEvent[] events)
+    {
+        var state = new PostState();
+        foreach (var e in events)
+        {
+            state.Apply(e);
+        }
+
+        return state;
+    }
+
+    [Fact]
+    public void Create_NewPost_RaisesPostCreatedWithNormalizedText()
+    {
+        Assert.Equal(new PostCreated(Post1, Alice, "Hello", T0), Given().Create(Post1, Alice, "  Hello \n", T0));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("null\u0000")]
+    public void Create_BadText_ThrowsValidationOnText(string text)
+    {
+        var e = Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, T0));
+
+        Assert.Equal(["text"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void Create_500GraphemesWithEmoji_IsAcceptedAnd501IsNot()
+    {
+        Assert.NotNull(Given().Create(Post1, Alice, Repeat(Family, 500), T0));
+        Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, Repeat(Family, 499) + "ab", T0));
+    }
+
+    [Fact]
+    public void Create_RetriedWithSameContent_RaisesNothing()
+    {
+        Assert.Null(Given(_created).Create(Post1, Alice, " Hello ", T0.AddSeconds(3)));
+    }
+
+    [Fact]
+    public void Create_RetriedAfterDeletion_RaisesNothing()
+    {
+        Assert.Null(Given(_created, _deleted).Create(Post1, Alice, "Hello", T0));
+    }
+
+    [Theory]
+    [InlineData("alice", "Different")]
+    [InlineData("bob", "Hello")]
+    public void Create_SameIdDifferentContent_ThrowsConflict(string author, string text)
+    {
+        Assert.Throws<ConflictException>(() => Given(_created).Create(Post1, new(author), text, T0));
+    }
+
+    [Fact]
+    public void Apply_PostCreated_SetsThePost()
+    {
+        var state = Given(_created);
+
+        Assert.True(state.Exists);
+        Assert.False(state.IsDeleted);
+        Assert.True(state.IsLive);
+        Assert.Equal(Post1, state.Id);
+        Assert.Equal(Alice, state.AuthorId);
+        Assert.Equal("Hello", state.Text);
+        Assert.Equal(T0, state.CreatedAt);
+        Assert.Empty(state.Comments);
+        Assert.Empty(state.Likes);
+    }
+
+    [Fact]
+    public void Delete_ByAuthor_RaisesPostDeleted()
+    {
+        Assert.Equal(new PostDeleted(Post1, Alice, T0), Given(_created).Delete(Alice, T0));
+    }
+
+    [Fact]
+    public void Delete_ByNonAuthor_ThrowsForbidden()
+    {
+        var e = Assert.Throws<ForbiddenException>(() => Given(_created).Delete(Bob, T0));
+
+        Assert.Equal("Only the author can delete a post.", e.Message);
+    }
+
+    [Fact]
+    public void Delete_Twice_ThrowsNotFound()
+    {
+        var e = Assert.Throws<NotFoundException>(() => Given(_created, _deleted).Delete(Alice, T0));
+
+        Assert.Equal($"There is no post '{Post1}'; it was deleted.", e.Message);
+    }
+
+    [Fact]
+    public void Delete_UnknownPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().Delete(Alice, T0));
+    }
+
+    [Fact]
+    public void Apply_PostDeleted_MarksDeleted()
+    {
+        var state = Given(_created, _deleted);
+
+        Assert.True(state.Exists);
+        Assert.True(state.IsDeleted);
+        Assert.False(state.IsLive);
+    }
+
+    [Fact]
+    public void AddComment_LivePost_RaisesCommentAdded()
+    {
+        var e = Given(_created).AddComment(Comment1, Bob, " Nice ", T0.AddMinutes(1));
+
+        Assert.Equal(_bobComment, e);
+    }
+
+    [Fact]
+    public void AddComment_DeletedPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given(_created, _deleted).AddComment(Comment1, Bob, "Nice", T0));
+    }
+
+    [Fact]
+    public void AddComment_UnknownPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().AddComment(Comment1, Bob, "Nice", T0));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \t ")]
+    [InlineData("bell\u0007")]
+    public void AddComment_BadText_ThrowsValidationOnText(string text)
+    {
+        var e = Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, T0));
+
+        Assert.Equal(["text"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void AddComment_500Graphemes_IsAcceptedAnd501IsNot()
+    {
+        Assert.NotNull(Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 500), T0));
+        Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 501), T0));
+    }
+
+    [Fact]
+    public void AddComment_RetriedWithSameContent_RaisesNothing()
+    {
+        Assert.Null(Given(_created, _bobComment).AddComment(Comment1, Bob, "Nice", T0.AddMinutes(2)));
+    }
+
+    [Theory]
+    [InlineData("bob", "Other text")]
+    [InlineData("carol", "Nice")]
+    public void AddComment_SameIdDifferentContent_ThrowsConflict(string author, string text)
+    {
+        Assert.Throws<ConflictException>(() => Given(_created, _bobComment).AddComment(Comment1, new(author), text, T0));
+    }
+
+    [Fact]
+    public void Apply_CommentAdded_KeepsTheLiveComment()
+    {
+        var state = Given(_created, _bobComment);
+
+        Assert.Equal(new CommentState(Comment1, Bob, "Nice", T0.AddMinutes(1)), Assert.Single(state.Comments).Value);
+    }
+
+    [Fact]
+    public void DeleteComment_ByCommentAuthor_RaisesCommentDeleted()
+    {
+        Assert.Equal(new CommentDeleted(Post1, Comment1, Bob, T0), Given(_created, _bobComment).DeleteComment(Comment1, Bob, T0));
+    }
+
+    [Fact]
+    public void DeleteComment_ByPostAuthor_RaisesCommentDeleted()
+    {
+        Assert.Equal(new CommentDeleted(Post1, Comment1, Alice, T0), Given(_created, _bobComment).DeleteComment(Comment1, Alice, T0));
+    }
+
+    [Fact]
+    public void DeleteComment_ByStranger_ThrowsForbidden()
+    {
+        var e = Assert.Throws<ForbiddenException>(() => Given(_created, _bobComment).DeleteComment(Comment1, Carol, T0));
+
+        Assert.Equal("Only the comment's author or the post's author can delete a comment.", e.Message);
+    }
+
+    [Fact]
+    public void DeleteComment_UnknownComment_ThrowsNotFound()
+    {
+        var e = Assert.Throws<NotFoundException>(() => Given(_created, _bobComment).DeleteComment(Comment2, Bob, T0));
+
+        Assert.Equal($"There is no comment '{Comment2}' on this post.", e.Message);
+    }
+
+    [Fact]
+    public void DeleteComment_Twice_ThrowsNotFound()
+    {
+        var state = Given(_created, _bobComment, new CommentDeleted(Post1, Comment1, Bob, T0));
+
+        Assert.Throws<NotFoundException>(() => state.DeleteComment(Comment1, Bob, T0));
+    }
+
+    [Fact]
+    public void DeleteComment_DeletedPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given(_created, _bobComment, _deleted).DeleteComment(Comment1, Bob, T0));
+    }
+
+    [Fact]
+    public void Apply_CommentDeleted_RemovesOnlyThatComment()
+    {
+        var state = Given(
+            _created,
+            _bobComment,
+            new CommentAdded(Post1, Comment2, Carol, "Hi", T0),
+            new CommentDeleted(Post1, Comment1, Alice, T0));
+
+        Assert.Equal([Comment2], state.Comments.Keys);
+    }
+
+    [Fact]
+    public void Like_NotLiked_RaisesPostLiked()
+    {
+        Assert.Equal(new PostLiked(Post1, Bob, T0), Given(_created).Like(Bob, T0));
+    }
+
+    [Fact]
+    public void Like_Twice_RaisesNothing()
+    {
+        Assert.Null(Given(_created, new PostLiked(Post1, Bob, T0)).Like(Bob, T0));
+    }
+
+    [Fact]
+    public void Like_DeletedPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given(_created, _deleted).Like(Bob, T0));
+    }
+
+    [Fact]
+    public void Like_UnknownPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().Like(Bob, T0));
+    }
+
+    [Fact]
+    public void Unlike_Liked_RaisesPostUnliked()
+    {
+        Assert.Equal(new PostUnliked(Post1, Bob, T0), Given(_created, new PostLiked(Post1, Bob, T0)).Unlike(Bob, T0));
+    }
+
+    [Fact]
+    public void Unlike_NotLiked_RaisesNothing()
+    {
+        Assert.Null(Given(_created, new PostLiked(Post1, Carol, T0)).Unlike(Bob, T0));
+    }
+
+    [Fact]
+    public void Unlike_DeletedPost_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given(_created, new PostLiked(Post1, Bob, T0), _deleted).Unlike(Bob, T0));
+    }
+
+    [Fact]
+    public void Apply_LikesAndUnlikes_KeepsTheLikeSet()
+    {
+        var state = Given(
+            _created,
+            new PostLiked(Post1, Bob, T0),
+            new PostLiked(Post1, Carol, T0),
+            new PostUnliked(Post1, Bob, T0));
+
+        Assert.Equal([Carol], state.Likes);
+    }
+
+    [Fact]
+    public void Decisions_Always_LeaveTheStateUnchanged()
+    {
+        var state = Given(_created, _bobComment);
+
+        _ = state.Like(Bob, T0);
+        _ = state.AddComment(Comment2, Carol, "Hi", T0);
+        _ = state.DeleteComment(Comment1, Bob, T0);
+        _ = state.Delete(Alice, T0);
+
+        Assert.Empty(state.Likes);
+        Assert.Equal([Comment1], state.Comments.Keys);
+        Assert.True(state.IsLive);
+    }
+}

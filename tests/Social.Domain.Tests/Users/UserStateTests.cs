@@ -1,0 +1,265 @@
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+using Social.Domain.Users;
+using Xunit;
+using static Social.Domain.Tests.TestData;
+
+namespace Social.Domain.Tests.Users;
+
+public sealed class UserStateTests
+{
+    private const string Hash = "pbkdf2$hash";
+
+    private static readonly UserRegistered _aliceRegistered = new(Alice, "alice", "Alice", Hash, T0);
+
+    private static UserState Given(params UserEvent[] events)
+    {
+        var state = new UserState();
+        foreach (var e in events)
+        {
+            state.Apply(e);
+        }
+
+        return state;
+    }
+
+    [Fact]
+    public void Register_NewUser_RaisesUserRegisteredWithNormalizedValues()
+    {
+        var e = Given().Register("Alice", "  Alice  ", Hash, T0);
+
+        Assert.Equal(_aliceRegistered, e);
+    }
+
+    [Fact]
+    public void Register_HandleTaken_ThrowsConflict()
+    {
+        var e = Assert.Throws<ConflictException>(() => Given(_aliceRegistered).Register("alice", "Another Alice", Hash, T0));
+
+        Assert.Equal("The handle 'alice' is taken.", e.Message);
+    }
+
+    [Theory]
+    [InlineData("al")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz01234")]
+    [InlineData("al-ice")]
+    public void Register_BadHandle_ThrowsValidationOnHandle(string handle)
+    {
+        var e = Assert.Throws<ValidationException>(() => Given().Register(handle, "Alice", Hash, T0));
+
+        Assert.Equal(["handle"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void Register_BadHandleAndDisplayName_ReportsBothFields()
+    {
+        var e = Assert.Throws<ValidationException>(() => Given().Register("a", " ", Hash, T0));
+
+        Assert.Equal(["displayName", "handle"], e.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\t")]
+    [InlineData("123456789012345678901234567890123456789012345678901")]
+    public void Register_BadDisplayName_ThrowsValidationOnDisplayName(string displayName)
+    {
+        var e = Assert.Throws<ValidationException>(() => Given().Register("alice", displayName, Hash, T0));
+
+        Assert.Equal(["displayName"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void Register_NoPasswordHash_IsAProgrammingError()
+    {
+        Assert.Throws<ArgumentException>(() => Given().Register("alice", "Alice", "", T0));
+    }
+
+    [Fact]
+    public void Apply_UserRegistered_SetsTheProfile()
+    {
+        var state = Given(_aliceRegistered);
+
+        Assert.True(state.Exists);
+        Assert.Equal(Alice, state.Id);
+        Assert.Equal("alice", state.Handle);
+        Assert.Equal("Alice", state.DisplayName);
+        Assert.Equal("", state.Bio);
+        Assert.Equal(Hash, state.PasswordHash);
+        Assert.Equal(T0, state.CreatedAt);
+        Assert.Empty(state.Following);
+    }
+
+    [Fact]
+    public void UpdateProfile_NewDisplayName_RaisesFullNewValues()
+    {
+        var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Alice", "Bio", T0));
+
+        var e = state.UpdateProfile(" Alice L. ", null, T0.AddMinutes(1));
+
+        Assert.Equal(new ProfileUpdated(Alice, "Alice L.", "Bio", T0.AddMinutes(1)), e);
+    }
+
+    [Fact]
+    public void UpdateProfile_NewBio_KeepsDisplayName()
+    {
+        var e = Given(_aliceRegistered).UpdateProfile(null, "Writes code.", T0);
+
+        Assert.Equal(new ProfileUpdated(Alice, "Alice", "Writes code.", T0), e);
+    }
+
+    [Fact]
+    public void UpdateProfile_EmptyBio_ClearsIt()
+    {
+        var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Alice", "Bio", T0));
+
+        Assert.Equal(new ProfileUpdated(Alice, "Alice", "", T0), state.UpdateProfile(null, "", T0));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("Alice", null)]
+    [InlineData(" Alice ", "Bio")]
+    [InlineData(null, "Bio\r\n")]
+    public void UpdateProfile_Unchanged_RaisesNothing(string? displayName, string? bio)
+    {
+        var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Alice", "Bio", T0));
+
+        Assert.Null(state.UpdateProfile(displayName, bio, T0));
+    }
+
+    [Fact]
+    public void UpdateProfile_BadDisplayNameAndBio_ReportsBothFields()
+    {
+        var e = Assert.Throws<ValidationException>(
+            () => Given(_aliceRegistered).UpdateProfile("", new string('b', 161), T0));
+
+        Assert.Equal(["bio", "displayName"], e.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void UpdateProfile_BioOf160_IsAcceptedAnd161IsNot()
+    {
+        var state = Given(_aliceRegistered);
+
+        Assert.NotNull(state.UpdateProfile(null, new string('b', 160), T0));
+        Assert.Equal(["bio"], Assert.Throws<ValidationException>(() => state.UpdateProfile(null, new string('b', 161), T0)).Errors.Keys);
+    }
+
+    [Fact]
+    public void UpdateProfile_UnknownUser_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().UpdateProfile("Name", null, T0));
+    }
+
+    [Fact]
+    public void Apply_ProfileUpdated_SetsDisplayNameAndBio()
+    {
+        var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Al", "Bio", T0));
+
+        Assert.Equal("Al", state.DisplayName);
+        Assert.Equal("Bio", state.Bio);
+    }
+
+    [Fact]
+    public void Follow_SomeoneElse_RaisesUserFollowed()
+    {
+        Assert.Equal(new UserFollowed(Alice, Bob, T0), Given(_aliceRegistered).Follow(Bob, T0));
+    }
+
+    [Fact]
+    public void Follow_Yourself_ThrowsValidationOnHandle()
+    {
+        var e = Assert.Throws<ValidationException>(() => Given(_aliceRegistered).Follow(Alice, T0));
+
+        Assert.Equal(["You cannot follow yourself."], e.Errors["handle"]);
+    }
+
+    [Fact]
+    public void Follow_Twice_RaisesNothing()
+    {
+        Assert.Null(Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0)).Follow(Bob, T0));
+    }
+
+    [Fact]
+    public void Follow_AfterUnfollow_RaisesUserFollowedAgain()
+    {
+        var state = Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0), new UserUnfollowed(Alice, Bob, T0));
+
+        Assert.Equal(new UserFollowed(Alice, Bob, T0), state.Follow(Bob, T0));
+    }
+
+    [Fact]
+    public void Follow_UnknownUser_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().Follow(Bob, T0));
+    }
+
+    [Fact]
+    public void Unfollow_Following_RaisesUserUnfollowed()
+    {
+        var state = Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0));
+
+        Assert.Equal(new UserUnfollowed(Alice, Bob, T0), state.Unfollow(Bob, T0));
+    }
+
+    [Fact]
+    public void Unfollow_NotFollowing_RaisesNothing()
+    {
+        Assert.Null(Given(_aliceRegistered, new UserFollowed(Alice, Carol, T0)).Unfollow(Bob, T0));
+    }
+
+    [Fact]
+    public void Unfollow_UnknownUser_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().Unfollow(Bob, T0));
+    }
+
+    [Fact]
+    public void Apply_FollowsAndUnfollows_KeepsTheFollowingSet()
+    {
+        var state = Given(
+            _aliceRegistered,
+            new UserFollowed(Alice, Bob, T0),
+            new UserFollowed(Alice, Carol, T0),
+            new UserUnfollowed(Alice, Bob, T0));
+
+        Assert.Equal([Carol], state.Following);
+    }
+
+    [Fact]
+    public void Decisions_Always_LeaveTheStateUnchanged()
+    {
+        var state = Given(_aliceRegistered);
+
+        _ = state.Follow(Bob, T0);
+        _ = state.UpdateProfile("New", "New bio", T0);
+
+        Assert.Empty(state.Following);
+        Assert.Equal("Alice", state.DisplayName);
+        Assert.Equal("", state.Bio);
+    }
+
+    [Fact]
+    public void ApplyUserEvent_Dispatches_ToTheTypedApply()
+    {
+        var state = new UserState();
+        UserEvent[] events = [_aliceRegistered, new ProfileUpdated(Alice, "A", "B", T0), new UserFollowed(Alice, Bob, T0)];
+        foreach (var e in events)
+        {
+            state.Apply(e);
+        }
+
+        Assert.Equal(("A", "B"), (state.DisplayName, state.Bio));
+        Assert.Equal([Bob], state.Following);
+    }
+
+    [Fact]
+    public void UserId_OfRegisteredEvent_IsTheNormalizedHandle()
+    {
+        var e = Given().Register("CaRoL", "Carol", Hash, T0);
+
+        Assert.Equal(UserId.FromHandle("carol"), e.UserId);
+        Assert.Equal("carol", e.Handle);
+    }
+}

@@ -1,0 +1,201 @@
+using Npgsql;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Social.Infrastructure.Migrations;
+using Social.Testing;
+using Xunit;
+
+namespace Social.Infrastructure.Tests.OrleansProviders;
+
+/// <summary>
+/// An in-process Orleans cluster whose membership, grain state and reminders live in a fresh, migrated
+/// PostgreSQL database, through Orleans's own ADO.NET providers and the project's migrations.
+/// </summary>
+public sealed class SqlBackedCluster : IAsyncDisposable
+{
+    /// <summary>The ADO.NET invariant name under which Orleans loads Npgsql.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>The grain storage provider the test grains use.</summary>
+    public const string StorageName = "grain-state";
+
+    /// <summary>A second grain storage provider that deletes the row on clear.</summary>
+    public const string DeletingStorageName = "grain-state-delete-on-clear";
+
+    private SqlBackedCluster(InProcessTestCluster cluster, SqlDatabase database)
+    {
+        Cluster = cluster;
+        Database = database;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public SqlDatabase Database { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public static async Task<SqlBackedCluster> StartAsync(
+        PostgresServer server, short silos = 2, Action<ISiloBuilder>? configureSilo = null)
+    {
+        var database = await SqlDatabase.CreateAsync(server);
+        var connectionString = database.ConnectionString;
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            ConfigureProviders(silo, connectionString);
+            ConfigureFastMembership(silo);
+            configureSilo?.Invoke(silo);
+        });
+        builder.ConfigureClient(client => client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        }));
+
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            await database.DisposeAsync();
+            throw;
+        }
+
+        return new SqlBackedCluster(cluster, database);
+    }
+
+    /// <summary>The production wiring of the three ADO.NET providers, as the host configures them.</summary>
+    public static void ConfigureProviders(ISiloBuilder silo, string connectionString)
+    {
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageName, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(DeletingStorageName, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+            options.DeleteStateOnClear = true;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+    }
+
+    /// <summary>Test timings: membership changes show up in seconds, and reminders may tick every second.</summary>
+    private static void ConfigureFastMembership(ISiloBuilder silo)
+    {
+        silo.Configure<ClusterMembershipOptions>(options =>
+        {
+            options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+        });
+        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await Cluster.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A fresh database on the shared server with every migration applied.</summary>
+public sealed class SqlDatabase : IAsyncDisposable
+{
+    private SqlDatabase(string connectionString)
+    {
+        ConnectionString = connectionString;
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<SqlDatabase> CreateAsync(PostgresServer server)
+    {
+        var connectionString = await server.CreateDatabaseAsync("orleans");
+        await SchemaMigrations.ApplyAsync(connectionString, TestContext.Current.CancellationToken);
+        return new SqlDatabase(connectionString);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params object?[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        return await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object?[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, for at most <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting until {what}.");
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
