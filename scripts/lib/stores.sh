@@ -46,6 +46,8 @@ data_dir() {
   echo "$dir"
 }
 
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 # start_postgres DIR PORT: initializes DIR/postgres once, then starts it (or finds it running).
 start_postgres() {
   local dir="$1/postgres" port="$2" bin
@@ -60,6 +62,7 @@ start_postgres() {
     log "PostgreSQL already running in $dir"
     return 0
   fi
+  port_free "$port" || { echo "Port $port is in use by another program; set SOCIAL_PG_PORT to another port." >&2; return 1; }
   log "starting PostgreSQL on 127.0.0.1:$port"
   as_postgres "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1" >/dev/null
@@ -80,6 +83,7 @@ start_redis() {
     log "Redis already running on 127.0.0.1:$port"
     return 0
   fi
+  port_free "$port" || { echo "Port $port is in use by another program; set SOCIAL_REDIS_PORT to another port." >&2; return 1; }
   log "starting Redis on 127.0.0.1:$port"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null

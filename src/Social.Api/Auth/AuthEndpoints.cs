@@ -18,7 +18,7 @@ internal static class AuthEndpoints
         return auth;
     }
 
-    private static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> IssueTokenAsync(
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
         TokenRequest request, IGrainFactory grains, PasswordHashing passwords, TokenIssuer tokens)
     {
         if (string.IsNullOrEmpty(request.Handle) || string.IsNullOrEmpty(request.Password))

@@ -16,7 +16,7 @@ internal sealed class TokenIssuer(IOptions<SocialOptions> options, TimeProvider 
     private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value.Jwt), SecurityAlgorithms.HmacSha256);
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(UserId user)
+    public TokenResponse Issue(UserId user)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -29,11 +29,11 @@ internal sealed class TokenIssuer(IOptions<SocialOptions> options, TimeProvider 
             Expires = now.Add(_jwt.AccessTokenLifetime),
             SigningCredentials = _credentials,
         });
-        return new AccessToken(token, (int)_jwt.AccessTokenLifetime.TotalSeconds);
+        return new TokenResponse(token, (int)_jwt.AccessTokenLifetime.TotalSeconds);
     }
 }
 
 /// <summary>The body of a successful token request.</summary>
 /// <param name="AccessToken">The bearer token.</param>
 /// <param name="ExpiresIn">Seconds until it expires.</param>
-public sealed record AccessToken(string AccessToken, int ExpiresIn);
+public sealed record TokenResponse(string AccessToken, int ExpiresIn);

@@ -38,7 +38,7 @@ internal static class ServiceSetup
 
         services.AddSocialAuth();
         services.AddSocialRateLimiting(social.RateLimit);
-        services.AddProblemDetails();
+        services.AddSocialProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
@@ -54,6 +54,7 @@ internal static class ServiceSetup
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<CommandContextMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseRateLimiter();
     }

@@ -1,5 +1,3 @@
-using Orleans.Configuration;
-using Orleans.Runtime;
 using Social.Testing;
 using Xunit;
 
@@ -26,7 +24,7 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
         Assert.All(rows, row => Assert.True(row.ProxyPort > 0));
         // Every join bumped the table version (creating the version row leaves it at 0).
         var version = await cluster.Database.ScalarAsync<int>(
-            "SELECT version FROM orleans_membership_version WHERE deployment_id = $1", cluster.Cluster.Options.ClusterId);
+            "SELECT version FROM orleans_membership_version WHERE deployment_id = $1", cluster.ClusterId);
         Assert.True(version >= 2, $"version {version}");
     }
 
@@ -56,7 +54,7 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
         await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres);
         var stopped = cluster.Cluster.Silos[1];
 
-        await cluster.Cluster.StopSiloAsync(stopped);
+        await cluster.Cluster.StopSiloAsync(stopped, TestContext.Current.CancellationToken);
         await SqlDatabase.WaitUntilAsync(
             async () => (await MembershipAsync(cluster)).Single(r => r.Silo.Equals(stopped.SiloAddress)).Status == Dead,
             s_timeout, "the stopped silo is Dead in the table");
@@ -77,7 +75,7 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
     public async Task Cluster_SiloHeartbeats_IAmAliveTimeAdvancesWithoutVersionChange()
     {
         await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres, silos: 1);
-        var clusterId = cluster.Cluster.Options.ClusterId;
+        var clusterId = cluster.ClusterId;
         const string Sql = "SELECT version FROM orleans_membership_version WHERE deployment_id = $1";
         var before = (await MembershipAsync(cluster)).Single().IAmAliveTime;
         var versionBefore = await cluster.Database.ScalarAsync<int>(Sql, clusterId);
@@ -93,15 +91,10 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
     public async Task Cluster_DeadSiloBeyondRetention_RowRemovedByCleanup()
     {
         // Keep no dead rows and no retention, so the first active silo removes a dead row as soon as it sees it.
-        await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres, configureSilo: silo =>
-            silo.Configure<ClusterMembershipOptions>(options =>
-            {
-                options.MaxDefunctSiloEntries = 0;
-                options.DefunctSiloMinimumRetention = TimeSpan.Zero;
-            }));
+        await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres, immediateDefunctSiloCleanup: true);
         var stopped = cluster.Cluster.Silos[1];
 
-        await cluster.Cluster.StopSiloAsync(stopped);
+        await cluster.Cluster.StopSiloAsync(stopped, TestContext.Current.CancellationToken);
 
         await SqlDatabase.WaitUntilAsync(
             async () => (await MembershipAsync(cluster)).All(r => !r.Silo.Equals(stopped.SiloAddress)),
@@ -118,7 +111,7 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
                 r.GetInt32(3),
                 r.GetInt32(4),
                 r.GetDateTime(5)),
-            cluster.Cluster.Options.ClusterId);
+            cluster.ClusterId);
 
     private sealed record MembershipRow(SiloAddress Silo, int Status, int ProxyPort, DateTime IAmAliveTime);
 }

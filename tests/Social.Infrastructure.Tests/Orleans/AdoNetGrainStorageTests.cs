@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Social.Testing;
 using Xunit;
@@ -44,13 +42,13 @@ public sealed class AdoNetGrainStorageTests(StoresFixture stores)
 
         var first = await ReadAsync(storage, grainId);
         var second = await ReadAsync(storage, grainId);
-        first.State.Value = 10;
+        first.State = new CounterState { Value = 10 };
         await WriteAsync(storage, grainId, first);
-        second.State.Value = 20;
+        second.State = new CounterState { Value = 20 };
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(storage, grainId, second));
         var stored = await ReadAsync(storage, grainId);
-        Assert.Equal(10, stored.State.Value);
+        Assert.Equal(10, Value(stored));
         Assert.Equal("2", stored.ETag);
     }
 
@@ -128,7 +126,7 @@ public sealed class AdoNetGrainStorageTests(StoresFixture stores)
 
         Assert.Null(state.ETag);
         Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_storage"));
-        state.State.Value = 1;
+        state.State = new CounterState { Value = 1 };
         await WriteAsync(storage, grainId, state);
         Assert.Equal("1", state.ETag);
     }
@@ -146,9 +144,9 @@ public sealed class AdoNetGrainStorageTests(StoresFixture stores)
         await WriteAsync(storage, extended, new GrainState<CounterState>(new CounterState { Value = 2 }));
         await WriteAsync(storage, guid, new GrainState<CounterState>(new CounterState { Value = 3 }));
 
-        Assert.Equal(1, (await ReadAsync(storage, plain)).State.Value);
-        Assert.Equal(2, (await ReadAsync(storage, extended)).State.Value);
-        Assert.Equal(3, (await ReadAsync(storage, guid)).State.Value);
+        Assert.Equal(1, Value(await ReadAsync(storage, plain)));
+        Assert.Equal(2, Value(await ReadAsync(storage, extended)));
+        Assert.Equal(3, Value(await ReadAsync(storage, guid)));
         var extensions = await cluster.Database.QueryAsync(
             "SELECT grain_id_extension FROM orleans_storage ORDER BY grain_id_extension NULLS FIRST",
             r => r.IsDBNull(0) ? null : r.GetString(0));
@@ -156,7 +154,7 @@ public sealed class AdoNetGrainStorageTests(StoresFixture stores)
     }
 
     private static IGrainStorage Storage(SqlBackedCluster cluster, string name) =>
-        cluster.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(name);
+        cluster.SiloServices(0).GetRequiredKeyedService<IGrainStorage>(name);
 
     private static async Task<GrainState<CounterState>> ReadAsync(IGrainStorage storage, GrainId grainId)
     {
@@ -164,6 +162,8 @@ public sealed class AdoNetGrainStorageTests(StoresFixture stores)
         await storage.ReadStateAsync("counter", grainId, state);
         return state;
     }
+
+    private static int Value(GrainState<CounterState> state) => Assert.IsType<CounterState>(state.State).Value;
 
     private static Task WriteAsync(IGrainStorage storage, GrainId grainId, GrainState<CounterState> state) =>
         storage.WriteStateAsync("counter", grainId, state);

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Runtime;
 using Social.Testing;
 using Xunit;
 
@@ -74,7 +72,7 @@ public sealed class AdoNetReminderTests(StoresFixture stores)
     public async Task ReminderTable_HashRangeReads_MatchTheRingIncludingWrappedRanges()
     {
         await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres, silos: 1);
-        var table = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var table = cluster.SiloServices(0).GetRequiredService<IReminderTable>();
         var grains = Enumerable.Range(0, 60).Select(i => GrainId.Create("range-test", $"g{i}")).ToList();
         foreach (var grainId in grains)
         {
@@ -84,7 +82,7 @@ public sealed class AdoNetReminderTests(StoresFixture stores)
                 ReminderName = "r",
                 StartAt = DateTime.UtcNow.AddHours(1),
                 Period = TimeSpan.FromHours(1),
-            });
+            }, TestContext.Current.CancellationToken);
         }
 
         // (begin, end] on the unsigned ring; the last two wrap, in unsigned or in signed order, and begin = end is all.
@@ -99,7 +97,7 @@ public sealed class AdoNetReminderTests(StoresFixture stores)
         foreach (var (begin, end) in ranges)
         {
             var expected = grains.Where(g => InRange(g.GetUniformHashCode(), begin, end)).Order().ToList();
-            var actual = (await table.ReadRows(begin, end)).Reminders.Select(r => r.GrainId).Order().ToList();
+            var actual = (await table.ReadRows(begin, end, TestContext.Current.CancellationToken)).Reminders.Select(r => r.GrainId).Order().ToList();
             Assert.True(expected.SequenceEqual(actual), $"range ({begin:X8}, {end:X8}]: expected {expected.Count}, got {actual.Count}");
         }
     }

@@ -1,7 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Orleans;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Social.Infrastructure.Migrations;
 using Social.Testing;
@@ -13,6 +12,11 @@ namespace Social.Infrastructure.Tests.OrleansProviders;
 /// An in-process Orleans cluster whose membership, grain state and reminders live in a fresh, migrated
 /// PostgreSQL database, through Orleans's own ADO.NET providers and the project's migrations.
 /// </summary>
+/// <remarks>
+/// Built with <see cref="TestClusterBuilder"/>: its silos can be told not to use the test membership table
+/// (<see cref="TestClusterOptions.UseTestClusterMembership"/>); in Orleans.TestingHost 10.4.2 the newer
+/// InProcessTestClusterBuilder always adds its in-memory membership table after the silo's own configuration.
+/// </remarks>
 public sealed class SqlBackedCluster : IAsyncDisposable
 {
     /// <summary>The ADO.NET invariant name under which Orleans loads Npgsql.</summary>
@@ -24,37 +28,36 @@ public sealed class SqlBackedCluster : IAsyncDisposable
     /// <summary>A second grain storage provider that deletes the row on clear.</summary>
     public const string DeletingStorageName = "grain-state-delete-on-clear";
 
-    private SqlBackedCluster(InProcessTestCluster cluster, SqlDatabase database)
+    private const string ConnectionStringKey = "SocialTests:OrleansConnectionString";
+    private const string ImmediateCleanupKey = "SocialTests:ImmediateDefunctSiloCleanup";
+
+    private SqlBackedCluster(TestCluster cluster, SqlDatabase database)
     {
         Cluster = cluster;
         Database = database;
     }
 
-    public InProcessTestCluster Cluster { get; }
+    public TestCluster Cluster { get; }
 
     public SqlDatabase Database { get; }
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<SqlBackedCluster> StartAsync(
-        PostgresServer server, short silos = 2, Action<ISiloBuilder>? configureSilo = null)
+    public string ClusterId => Cluster.Options.ClusterId;
+
+    /// <param name="server">The server on which to create the cluster's database.</param>
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="immediateDefunctSiloCleanup">Remove dead silos' rows at once instead of keeping them for an hour.</param>
+    public static async Task<SqlBackedCluster> StartAsync(PostgresServer server, short silos = 2, bool immediateDefunctSiloCleanup = false)
     {
         var database = await SqlDatabase.CreateAsync(server);
-        var connectionString = database.ConnectionString;
-        var builder = new InProcessTestClusterBuilder(silos);
+        var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            ConfigureProviders(silo, connectionString);
-            ConfigureFastMembership(silo);
-            configureSilo?.Invoke(silo);
-        });
-        builder.ConfigureClient(client => client.UseAdoNetClustering(options =>
-        {
-            options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
-        }));
+        builder.Properties[ConnectionStringKey] = database.ConnectionString;
+        builder.Properties[ImmediateCleanupKey] = immediateDefunctSiloCleanup.ToString();
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
 
         var cluster = builder.Build();
         try
@@ -70,6 +73,9 @@ public sealed class SqlBackedCluster : IAsyncDisposable
 
         return new SqlBackedCluster(cluster, database);
     }
+
+    /// <summary>A service of the silo at <paramref name="index"/>, such as its grain storage or reminder table.</summary>
+    public IServiceProvider SiloServices(int index) => Cluster.GetSiloServiceProvider(Cluster.Silos[index].SiloAddress);
 
     /// <summary>The production wiring of the three ADO.NET providers, as the host configures them.</summary>
     public static void ConfigureProviders(ISiloBuilder silo, string connectionString)
@@ -97,17 +103,6 @@ public sealed class SqlBackedCluster : IAsyncDisposable
         });
     }
 
-    /// <summary>Test timings: membership changes show up in seconds, and reminders may tick every second.</summary>
-    private static void ConfigureFastMembership(ISiloBuilder silo)
-    {
-        silo.Configure<ClusterMembershipOptions>(options =>
-        {
-            options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-            options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
-        });
-        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
@@ -119,6 +114,38 @@ public sealed class SqlBackedCluster : IAsyncDisposable
             await Cluster.DisposeAsync();
             await Database.DisposeAsync();
         }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            ConfigureProviders(siloBuilder, siloBuilder.Configuration[ConnectionStringKey]!);
+
+            // Test timings: membership changes show up within seconds, and reminders may tick every second.
+            var immediateCleanup = bool.Parse(siloBuilder.Configuration[ImmediateCleanupKey]!);
+            siloBuilder.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+                if (immediateCleanup)
+                {
+                    options.MaxDefunctSiloEntries = 0;
+                    options.DefunctSiloMinimumRetention = TimeSpan.Zero;
+                }
+            });
+            siloBuilder.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = configuration[ConnectionStringKey]!;
+            });
     }
 }
 

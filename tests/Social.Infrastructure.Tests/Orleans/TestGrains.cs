@@ -1,6 +1,4 @@
-using Orleans;
 using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace Social.Infrastructure.Tests.OrleansProviders;
 
