@@ -1,8 +1,16 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 using Social.Testing;
+using Xunit;
 
 namespace Social.Api.Tests;
 
@@ -14,10 +22,16 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
     : WebApplicationFactory<Program>
 {
     public const string Admin = "root_admin";
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hmac-sha256";
+    public const string DefaultPassword = "correct horse battery";
+
+    /// <summary>The connection string of this host's own database.</summary>
+    public string ConnectionString => postgres;
 
     public static async Task<SocialApiFactory> StartAsync(StoresFixture stores, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var factory = new SocialApiFactory(await stores.Postgres.CreateDatabaseAsync("api"), stores.Redis.ConnectionString, settings);
+        // CreateDatabaseAsync cuts its names to 40 characters and throws on shorter ones, so the prefix is not "api".
+        var factory = new SocialApiFactory(await stores.Postgres.CreateDatabaseAsync("api_tests"), stores.Redis.ConnectionString, settings);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;
@@ -29,7 +43,7 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
         {
             ["ConnectionStrings:Postgres"] = postgres,
             ["ConnectionStrings:Redis"] = redis,
-            ["Social:Jwt:SigningKey"] = "test-signing-key-that-is-long-enough-for-hmac-sha256",
+            ["Social:Jwt:SigningKey"] = SigningKey,
             ["Social:Admins:0"] = Admin,
             ["Social:RateLimit:WritesPerWindow"] = "10000",
             ["Social:Cluster:ClusterId"] = $"api-tests-{Guid.NewGuid():N}",
@@ -50,23 +64,106 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
     }
 
     /// <summary>Registers a user and returns a client that sends their token.</summary>
-    public async Task<HttpClient> SignUpAsync(string handle, string password = "correct horse battery")
+    public async Task<HttpClient> SignUpAsync(string handle, string password = DefaultPassword) =>
+        await SignUpAsync(CreateClient(), handle, password);
+
+    /// <summary>Registers a user with <paramref name="client"/> and makes it send their token from then on.</summary>
+    public static async Task<HttpClient> SignUpAsync(HttpClient client, string handle, string password = DefaultPassword)
     {
-        var client = CreateClient();
         var registered = await client.PostAsJsonAsync("/api/users", new { handle, displayName = handle.ToUpperInvariant(), password });
-        registered.EnsureSuccessStatusCode();
+        Assert.True(registered.IsSuccessStatusCode, $"registering {handle}: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
         var token = await client.PostAsJsonAsync("/api/auth/token", new { handle, password });
-        token.EnsureSuccessStatusCode();
+        Assert.True(token.IsSuccessStatusCode, $"signing in {handle}: {(int)token.StatusCode} {await token.Content.ReadAsStringAsync()}");
         var body = await token.Content.ReadFromJsonAsync<TokenBody>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!.AccessToken);
         return client;
     }
 
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="source"/> (any 127.0.0.0/8 address), so that limits kept
+    /// per client address can be tested without one test using up another's allowance.
+    /// </summary>
+    public HttpClient CreateClientFrom(IPAddress source)
+    {
+        var server = CreateClient().BaseAddress ?? throw new InvalidOperationException("the server has no address");
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = server };
+    }
+
+    /// <summary>
+    /// Makes a bearer token the way the host does, with the given lifetime and signing key, so that tests can send
+    /// tokens that the host never issued: expired ones, ones signed with another key.
+    /// </summary>
+    public static string MintToken(
+        string handle, DateTime? expires = null, string signingKey = SigningKey, string issuer = "social", string audience = "social")
+    {
+        var end = expires ?? DateTime.UtcNow.AddHours(1);
+        var start = end.AddHours(-1);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, handle)]),
+            IssuedAt = start,
+            NotBefore = start,
+            Expires = end,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>
+    /// How many events the event store holds that were appended on behalf of <paramref name="handle"/>; a rejected
+    /// command must leave this unchanged.
+    /// </summary>
+    public async Task<long> EventsAppendedByAsync(string handle)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM events WHERE metadata->>'userId' = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = handle });
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
+    /// <summary>How many events the stream holds (a post's stream is <c>post-{id}</c>, a user's <c>user-{handle}</c>).</summary>
+    public async Task<long> EventsInStreamAsync(string streamId)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM events WHERE stream_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
     private static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record TokenBody(string AccessToken, int ExpiresIn);

@@ -50,9 +50,9 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the server again on the same port and data (after <see cref="StopAsync"/>).</summary>
     public async Task StartAgainAsync()
     {
-        // Durability settings are off: a test server's data is thrown away, and speed matters more.
+        // No fsync: a test server survives a process crash (as the kill tests need) but not a machine crash, which is fine.
         var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off " +
-                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+                      "-c full_page_writes=off -c max_connections=300";
         await LocalProcess.RunAsync(_pgCtl,
             ["start", "-w", "-t", "60", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "server.log"), "-o", options],
             asPostgresUser: true);

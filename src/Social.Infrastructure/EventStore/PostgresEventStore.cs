@@ -61,12 +61,13 @@ public sealed class PostgresEventStore : IEventStore
     // would skip it for good. Instead the order is (transaction id, sequence), and only rows of transactions older
     // than the oldest one still running (the snapshot's xmin) are returned. Every transaction below xmin has ended,
     // so nothing can later appear before the last row returned, and a poller that resumes from it never misses one.
-    // The price: one long-running transaction anywhere in the cluster holds readers back until it ends.
+    // The price: one long-running transaction anywhere in the cluster holds readers back until it ends. The sub-select
+    // computes the cut once per query, and the statement's snapshot is the one that decides which rows are visible.
     private const string ReadAllSql = $"""
         SELECT {SelectColumns}
         FROM events
         WHERE (transaction_id, sequence) > ($1, $2)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY transaction_id, sequence
         LIMIT $3
         """;

@@ -166,10 +166,7 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         await using var server = await PostgresServer.StartAsync();
         var connectionString = await server.CreateDatabaseAsync("outage");
         await SchemaMigrations.ApplyAsync(connectionString, Ct);
-        // The test servers run with synchronous_commit=off, which may lose the last commits in an immediate stop;
-        // this test needs what was acknowledged before the outage to survive it.
-        await using var dataSource = NpgsqlDataSource.Create(
-            new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=on" }.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new PostgresEventStore(dataSource);
         await store.AppendAsync("s", 0, [NewEvent()], Ct);
 

@@ -72,6 +72,28 @@ public sealed class AdoNetClusteringTests(StoresFixture stores)
     }
 
     [Fact]
+    public async Task Cluster_SiloKilled_RowDeclaredDeadWithSuspicionAndTableStillReadable()
+    {
+        await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres);
+        var killed = cluster.Cluster.Silos[1];
+
+        await cluster.Cluster.KillSiloAsync(killed, TestContext.Current.CancellationToken);
+
+        await SqlDatabase.WaitUntilAsync(
+            async () => (await MembershipAsync(cluster)).Single(r => r.Silo.Equals(killed.SiloAddress)).Status == Dead,
+            s_timeout, "the killed silo is declared Dead");
+        // The death declaration carries Orleans's suspicion list ("silo,time|..."), stored as written.
+        var suspicion = await cluster.Database.ScalarAsync<string>(
+            "SELECT suspect_times FROM orleans_membership WHERE port = $1 AND generation = $2",
+            killed.SiloAddress.Endpoint.Port, killed.SiloAddress.Generation);
+        Assert.Matches(@"^127\.0\.0\.1:\d+@\d+,\d{4}-\d\d-\d\d [\d:.]+ GMT(\|.+)?$", suspicion);
+        // A joining silo reads (and parses) the whole table, suspicion list included, before it can serve calls.
+        var joined = await cluster.Cluster.StartAdditionalSiloAsync(startAdditionalSiloOnNewPort: true);
+        Assert.Equal(Active, (await MembershipAsync(cluster)).Single(r => r.Silo.Equals(joined.SiloAddress)).Status);
+        Assert.False(string.IsNullOrEmpty(await cluster.Client.GetGrain<IPlacementProbeGrain>("after-kill").GetSiloAsync()));
+    }
+
+    [Fact]
     public async Task Cluster_SiloHeartbeats_IAmAliveTimeAdvancesWithoutVersionChange()
     {
         await using var cluster = await SqlBackedCluster.StartAsync(stores.Postgres, silos: 1);

@@ -2,9 +2,10 @@
 -- heartbeats. Silos use it to join, to find each other and to agree on who is dead; clients use it to find gateways.
 --
 -- Optimistic concurrency: each cluster (Orleans calls it the deployment) has one row in
--- orleans_membership_version whose version is the table's ETag. Every change to a membership row except a
--- heartbeat must name the version it read and bump it in the same statement; if another silo changed the
--- table first the statement changes nothing and returns false, and Orleans re-reads and retries.
+-- orleans_membership_version whose version is the table's ETag. Every insert or update of a membership row,
+-- except a heartbeat, must name the version it read and bump it in the same statement; if another silo changed
+-- the table first, the statement changes nothing and returns false, and Orleans re-reads and retries.
+-- Each of those is a single statement, so it commits or rolls back as a whole.
 -- SiloStatus codes: 0 None, 1 Created, 2 Joining, 3 Active, 4 ShuttingDown, 5 Stopping, 6 Dead.
 
 CREATE TABLE orleans_membership_version (

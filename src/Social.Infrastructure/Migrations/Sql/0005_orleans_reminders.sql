@@ -46,7 +46,7 @@ WHERE service_id = @ServiceId
   AND reminder_name = @ReminderName
 $sql$),
 
--- The ring range (@BeginHash, @EndHash] when it does not wrap (Orleans uses this one when begin < end).
+-- The ring range (@BeginHash, @EndHash] when it does not wrap (Orleans picks this one when begin < end, signed).
 ('ReadRangeRows1Key', $sql$
 SELECT grain_id      AS "GrainId",
        reminder_name AS "ReminderName",
@@ -59,7 +59,7 @@ WHERE service_id = @ServiceId
   AND grain_hash <= @EndHash
 $sql$),
 
--- The ring range when it wraps past the top (begin >= end; begin = end is the whole ring).
+-- The ring range when it wraps past the top (begin >= end, signed; begin = end is the whole ring).
 ('ReadRangeRows2Key', $sql$
 SELECT grain_id      AS "GrainId",
        reminder_name AS "ReminderName",

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+using Social.Api.Tests.Support;
+using Xunit;
+
+namespace Social.Api.Tests.OpenApi;
+
+public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    // Every route of API.md that the host implements so far, with the path template exactly as API.md writes it.
+    public static TheoryData<string, string> ImplementedRoutes => new()
+    {
+        { "post", "/api/users" },
+        { "post", "/api/auth/token" },
+        { "get", "/api/users/{handle}" },
+        { "patch", "/api/users/me" },
+        { "put", "/api/users/me/following/{handle}" },
+        { "delete", "/api/users/me/following/{handle}" },
+        { "post", "/api/posts" },
+        { "get", "/api/posts/{id}" },
+        { "delete", "/api/posts/{id}" },
+        { "post", "/api/posts/{id}/comments" },
+        { "delete", "/api/posts/{id}/comments/{commentId}" },
+        { "put", "/api/posts/{id}/like" },
+        { "delete", "/api/posts/{id}/like" },
+    };
+
+    [Fact]
+    public async Task Document_Get_Returns200Json()
+    {
+        var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);
+
+        Assert.StartsWith("3.", ApiAssert.String(document, "openapi"), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Object, ApiAssert.Property(document, "paths").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(ImplementedRoutes))]
+    public async Task Document_ImplementedRoute_IsDescribedWithItsExactTemplate(string method, string path)
+    {
+        var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        var paths = ApiAssert.Property(document, "paths");
+
+        Assert.True(paths.TryGetProperty(path, out var item),
+            $"'{path}' is not in the document's paths: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        Assert.True(item.TryGetProperty(method, out var operation), $"'{path}' has no '{method}' operation: {item}");
+        Assert.True(operation.TryGetProperty("responses", out _), $"{method} {path} describes no responses");
+    }
+
+    [Fact]
+    public async Task Document_Paths_HaveNoTrailingSlashes()
+    {
+        var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);
+
+        Assert.All(ApiAssert.Property(document, "paths").EnumerateObject(), path => Assert.True(path.Name == "/" || !path.Name.EndsWith('/'), path.Name));
+    }
+}

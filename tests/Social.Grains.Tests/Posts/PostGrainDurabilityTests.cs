@@ -1,0 +1,99 @@
+using Social.Abstractions.Posts;
+using Social.Domain.Errors;
+using Social.Grains.Tests.TestHost;
+using Social.Testing;
+using Xunit;
+
+namespace Social.Grains.Tests.Posts;
+
+/// <summary>A post, its comments and likes, and its deletion, are rebuilt from the post's stream by a new activation.</summary>
+public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixture stores) : IClassFixture<ClusterFixture>
+{
+    private GrainCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task PostGrain_AfterDeactivation_RebuildsTextCommentsAndLikesFromStore()
+    {
+        var (author, reader, other) = await RegisterThreeAsync(Cluster);
+        var post = Ids.NewPost();
+        var grain = Cluster.Post(post);
+        var created = await grain.CreateAsync(author, "First post");
+        var kept = Ids.NewComment();
+        var removed = Ids.NewComment();
+        await grain.AddCommentAsync(kept, reader, "Nice");
+        await grain.AddCommentAsync(removed, other, "Meh");
+        await grain.DeleteCommentAsync(removed, other);
+        await grain.LikeAsync(reader);
+        await grain.LikeAsync(other);
+        await grain.UnlikeAsync(other);
+        await grain.LikeAsync(author);
+
+        await Cluster.DeactivateAsync(grain);
+        var after = await grain.GetAsync();
+
+        Assert.Equal(created with { Comments = 1, Likes = 2 }, after);
+
+        // The rebuilt comment and like sets are the ones commands decide on.
+        await grain.AddCommentAsync(kept, reader, "Nice");
+        await grain.LikeAsync(reader);
+        await Assert.ThrowsAsync<NotFoundException>(() => grain.DeleteCommentAsync(removed, other));
+        Assert.Equal(8, (await fixture.Database.ReadAsync(post.StreamId)).Count);
+    }
+
+    [Fact]
+    public async Task DeletedPost_AfterDeactivation_StaysDeleted()
+    {
+        var (author, reader, _) = await RegisterThreeAsync(Cluster);
+        var post = Ids.NewPost();
+        var grain = Cluster.Post(post);
+        await grain.CreateAsync(author, "Short-lived");
+        await grain.LikeAsync(reader);
+        await grain.DeleteAsync(author);
+
+        await Cluster.DeactivateAsync(grain);
+
+        await Assert.ThrowsAsync<NotFoundException>(grain.GetAsync);
+        await Assert.ThrowsAsync<NotFoundException>(() => grain.LikeAsync(author));
+        await Assert.ThrowsAsync<NotFoundException>(() => grain.AddCommentAsync(Ids.NewComment(), reader, "Too late"));
+        await Assert.ThrowsAsync<NotFoundException>(() => grain.DeleteAsync(author));
+        Assert.Equal(["V1.PostCreated", "V1.PostLiked", "V1.PostDeleted"], await fixture.Database.TypesAsync(post.StreamId));
+    }
+
+    [Fact]
+    public async Task PostGrain_AfterClusterRestart_RebuildsStateAndDeletionFromStore()
+    {
+        await using var database = await EventStoreDatabase.CreateAsync(stores.Postgres);
+        var live = Ids.NewPost();
+        var deleted = Ids.NewPost();
+        var comment = Ids.NewComment();
+        PostView before;
+        Social.Domain.Ids.UserId author;
+        await using (var first = await GrainCluster.StartAsync(database.ConnectionString))
+        {
+            (author, var reader, _) = await RegisterThreeAsync(first);
+            await first.Post(live).CreateAsync(author, "Survives restarts");
+            await first.Post(live).AddCommentAsync(comment, reader, "Agreed");
+            await first.Post(live).LikeAsync(reader);
+            await first.Post(deleted).CreateAsync(author, "Gone");
+            await first.Post(deleted).DeleteAsync(author);
+            before = await first.Post(live).GetAsync();
+        }
+
+        await using var second = await GrainCluster.StartAsync(database.ConnectionString);
+
+        var after = await second.Post(live).GetAsync();
+        Assert.Equal(before, after);
+        Assert.Equal(1, after.Comments);
+        Assert.Equal(1, after.Likes);
+        await Assert.ThrowsAsync<NotFoundException>(second.Post(deleted).GetAsync);
+        await second.Post(live).DeleteCommentAsync(comment, author);
+        Assert.Equal(0, (await second.Post(live).GetAsync()).Comments);
+    }
+
+    internal static async Task<(Social.Domain.Ids.UserId Author, Social.Domain.Ids.UserId Reader, Social.Domain.Ids.UserId Other)> RegisterThreeAsync(
+        GrainCluster cluster)
+    {
+        var users = await cluster.RegisterAsync(3);
+        return (users[0], users[1], users[2]);
+    }
+}
