@@ -1,5 +1,4 @@
 using Social.Domain.Errors;
-
 using Social.Domain.Text;
 using Social.Grains.Tests.TestHost;
 using Xunit;
@@ -181,5 +180,4 @@ public sealed class DomainErrorTests(ClusterFixture fixture) : IClassFixture<Clu
             Assert.Equal(validation.Errors, ((ValidationException)actual).Errors);
         }
     }
-
 }
