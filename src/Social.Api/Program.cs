@@ -1,6 +1,7 @@
 using Social.Api.Auth;
 using Social.Api.Hosting;
 using Social.Api.Posts;
+using Social.Api.Timelines;
 using Social.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ app.UseSocialPipeline();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapPostEndpoints();
+app.MapTimelineEndpoints();
 app.MapHealthEndpoints();
 app.MapOpenApi();
 

@@ -23,13 +23,22 @@ public sealed record EventMetadata(
     public static EventMetadata Empty { get; } = new();
 }
 
-/// <summary>An event as stored.</summary>
+/// <summary>An event as stored; it also travels to the projections over Orleans streams.</summary>
+/// <param name="StreamId">The stream (one grain's events), such as <c>post-01J…</c>.</param>
+/// <param name="Version">Its version in the stream, from 1.</param>
+/// <param name="Position">Its place in the global order.</param>
+/// <param name="EventId">Its unique id.</param>
+/// <param name="Type">The stable type name.</param>
+/// <param name="Data">The payload as JSON.</param>
+/// <param name="Metadata">Correlation and idempotency information.</param>
+/// <param name="RecordedAt">When it was committed.</param>
+[GenerateSerializer, Immutable]
 public sealed record RecordedEvent(
-    string StreamId,
-    long Version,
-    GlobalPosition Position,
-    Guid EventId,
-    string Type,
-    string Data,
-    EventMetadata Metadata,
-    DateTimeOffset RecordedAt);
+    [property: Id(0)] string StreamId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] GlobalPosition Position,
+    [property: Id(3)] Guid EventId,
+    [property: Id(4)] string Type,
+    [property: Id(5)] string Data,
+    [property: Id(6)] EventMetadata Metadata,
+    [property: Id(7)] DateTimeOffset RecordedAt);

@@ -32,6 +32,7 @@ internal static class ServiceSetup
         services.AddSingleton<IEventStore, PostgresEventStore>();
         services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
         services.AddSingleton<PasswordHashing>();
+        services.AddSocialReadModels(builder.Configuration);
 
         builder.AddSocialSilo(postgres);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
 using Social.Api.Auth;
 using Social.Api.Hosting;
 using Social.Api.Idempotency;
+using Social.Api.Timelines;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
 
@@ -15,6 +17,8 @@ internal static class PostEndpoints
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
         posts.MapGet("/{id}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A post.");
+        posts.MapGet("/{id}/comments", CommentsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A post's comments, oldest first.");
 
         var writes = posts.MapGroup("/").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
         writes.MapPost("/", CreateAsync).ProducesValidationProblem().WithSummary("Creates a post.");
@@ -39,6 +43,14 @@ internal static class PostEndpoints
 
     private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains) =>
         TypedResults.Ok(await Post(grains, id).GetAsync());
+
+    private static async Task<Ok<Page<CommentView>>> CommentsAsync(string id, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+    {
+        var post = ParsePostId(id);
+        await grains.GetGrain<IPostGrain>(post.Value).GetAsync();
+        var page = PageQuery.From(limit, cursor, value => CommentId.TryParse(value, out _));
+        return TypedResults.Ok(await queries.ReadCommentsAsync(post, page));
+    }
 
     private static async Task<NoContent> DeleteAsync(string id, HttpContext http, IGrainFactory grains)
     {
@@ -75,10 +87,11 @@ internal static class PostEndpoints
         return TypedResults.NoContent();
     }
 
+    private static IPostGrain Post(IGrainFactory grains, string id) => grains.GetGrain<IPostGrain>(ParsePostId(id).Value);
+
     // An id that cannot be a post id names no post: 404 without activating a grain for it.
-    private static IPostGrain Post(IGrainFactory grains, string id) => PostId.TryParse(id, out var post)
-        ? grains.GetGrain<IPostGrain>(post.Value)
-        : throw new NotFoundException($"There is no post '{id}'.");
+    private static PostId ParsePostId(string id) =>
+        PostId.TryParse(id, out var post) ? post : throw new NotFoundException($"There is no post '{id}'.");
 }
 
 /// <summary>The body of a post or a comment.</summary>

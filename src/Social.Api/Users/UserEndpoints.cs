@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Api.Auth;
 using Social.Api.Hosting;
+using Social.Api.Timelines;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
 using Social.Domain.Text;
@@ -19,6 +22,16 @@ internal static class UserEndpoints
             .WithSummary("Registers a user.");
         users.MapGet("/{handle}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A user's profile and counts.");
+        users.MapGet("/{handle}/posts", PostsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A user's posts, newest first.");
+        users.MapGet("/{handle}/followers", (string handle, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
+                FollowsAsync(handle, FollowDirection.Followers, limit, cursor, grains, queries))
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The users who follow a user, by handle.");
+        users.MapGet("/{handle}/following", (string handle, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
+                FollowsAsync(handle, FollowDirection.Following, limit, cursor, grains, queries))
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The users a user follows, by handle.");
 
         var me = users.MapGroup("/me").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
         me.MapPatch("/", UpdateProfileAsync).ProducesValidationProblem()
@@ -42,6 +55,20 @@ internal static class UserEndpoints
     private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IUserGrain>(KnownHandle(handle).Value).GetAsync());
 
+    private static async Task<Ok<Page<PostView>>> PostsAsync(string handle, int? limit, string? cursor, IGrainFactory grains, TimelineReader timelines)
+    {
+        var author = await ExistingUserAsync(grains, handle);
+        return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.IsPostId)));
+    }
+
+    private static async Task<Ok<Page<UserSummary>>> FollowsAsync(
+        string handle, FollowDirection direction, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+    {
+        var user = await ExistingUserAsync(grains, handle);
+        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out _));
+        return TypedResults.Ok(await queries.ReadFollowsAsync(user, direction, page));
+    }
+
     private static async Task<Ok<UserView>> UpdateProfileAsync(UpdateProfileRequest request, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IUserGrain>(http.User.UserId().Value).UpdateProfileAsync(request.DisplayName, request.Bio));
 
@@ -55,6 +82,12 @@ internal static class UserEndpoints
     {
         await grains.GetGrain<IUserGrain>(http.User.UserId().Value).UnfollowAsync(UserId.FromHandle(handle));
         return TypedResults.NoContent();
+    }
+
+    private static async Task<UserId> ExistingUserAsync(IGrainFactory grains, string handle)
+    {
+        var user = KnownHandle(handle);
+        return await grains.GetGrain<IUserGrain>(user.Value).ExistsAsync() ? user : throw new NotFoundException($"There is no user '{handle}'.");
     }
 
     // In a path that names an existing user, a malformed handle is simply a user that does not exist.

@@ -1,4 +1,5 @@
 using Social.Abstractions.EventStore;
+using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
@@ -8,7 +9,7 @@ using Social.Grains.EventSourcing;
 namespace Social.Grains.Users;
 
 /// <summary>A user account: registration, profile, follow and unfollow, event-sourced in the user's stream.</summary>
-public sealed class UserGrain(IEventStore store, TimeProvider clock)
+public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, TimeProvider clock)
     : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
 {
     private UserId Id => new(this.GetPrimaryKeyString());
@@ -20,13 +21,13 @@ public sealed class UserGrain(IEventStore store, TimeProvider clock)
     public async Task<UserView> RegisterAsync(string displayName, string passwordHash)
     {
         await ExecuteAsync(state => state.Register(Id.Value, displayName, passwordHash, clock.GetUtcNow()));
-        return ToView();
+        return ToView(new UserCounts(Followers: 0, Posts: 0));
     }
 
-    public Task<UserView> GetAsync()
+    public async Task<UserView> GetAsync()
     {
         EnsureExists();
-        return Task.FromResult(ToView());
+        return ToView(await readModels.ReadCountsAsync(Id));
     }
 
     public Task<UserSummary> GetSummaryAsync()
@@ -40,7 +41,7 @@ public sealed class UserGrain(IEventStore store, TimeProvider clock)
     public async Task<UserView> UpdateProfileAsync(string? displayName, string? bio)
     {
         await ExecuteAsync(state => state.UpdateProfile(displayName, bio, clock.GetUtcNow()));
-        return ToView();
+        return ToView(await readModels.ReadCountsAsync(Id));
     }
 
     public async Task FollowAsync(UserId followee)
@@ -66,7 +67,7 @@ public sealed class UserGrain(IEventStore store, TimeProvider clock)
         }
     }
 
-    // Followers and post counts are read models kept by the projections; the grain knows only its own side.
-    private UserView ToView() => new(
-        State.Handle, State.DisplayName, State.Bio, Followers: 0, Following: State.Following.Count, Posts: 0, State.CreatedAt);
+    // Followers and posts are counted by the projections; the grain knows only the users it follows.
+    private UserView ToView(UserCounts counts) => new(
+        State.Handle, State.DisplayName, State.Bio, counts.Followers, State.Following.Count, counts.Posts, State.CreatedAt);
 }

@@ -271,6 +271,34 @@ public sealed class PostTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(0, await api.Factory.EventsAppendedByAsync(ghost));
     }
 
+    [Fact]
+    public async Task Comment_TokenOfUnregisteredHandle_IsRejectedAndLeavesTheCountAlone()
+    {
+        var (author, _) = await api.SignUpAsync("author");
+        var postId = await author.CreatePostIdAsync();
+        var ghost = api.Factory.CreateClient(SocialApiFactory.MintToken(Handles.Unique("ghost")));
+
+        var response = await ghost.PostJsonAsync($"/api/posts/{postId}/comments", new { text = "boo" });
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"got {(int)response.StatusCode}");
+        ApiAssert.ProblemBody(response, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, ApiAssert.Count(await author.GetPostAsync(postId), "comments"));
+    }
+
+    [Fact]
+    public async Task Like_TokenOfUnregisteredHandle_IsRejectedAndLeavesTheCountAlone()
+    {
+        var (author, _) = await api.SignUpAsync("author");
+        var postId = await author.CreatePostIdAsync();
+        var ghost = api.Factory.CreateClient(SocialApiFactory.MintToken(Handles.Unique("ghost")));
+
+        var response = await ghost.SendAsync(HttpMethod.Put, $"/api/posts/{postId}/like");
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"got {(int)response.StatusCode}");
+        ApiAssert.ProblemBody(response, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, ApiAssert.Count(await author.GetPostAsync(postId), "likes"));
+    }
+
     private async Task<HttpClient> AdminClientAsync()
     {
         var client = api.CreateClient();

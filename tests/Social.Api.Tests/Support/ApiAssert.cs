@@ -54,6 +54,22 @@ public static class ApiAssert
         return problem;
     }
 
+    /// <summary>
+    /// Either outcome is acceptable for an odd but harmless input: success with <paramref name="success"/>, or a 400 that
+    /// names <paramref name="field"/>. A 500 is not.
+    /// </summary>
+    public static async Task SucceedsOrNamesFieldAsync(HttpResponseMessage response, HttpStatusCode success, string field)
+    {
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            await ValidationProblemAsync(response, field);
+        }
+        else
+        {
+            await JsonAsync(response, success);
+        }
+    }
+
     /// <summary>The response has <paramref name="status"/> and a JSON body; returns the body.</summary>
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode status)
     {

@@ -73,6 +73,18 @@ public sealed class ProfileTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Theory]
+    [InlineData("bio")]
+    [InlineData("displayName")]
+    public async Task UpdateProfile_TextWithUFFFE_IsUpdatedOrRejectedNotAServerError(string field)
+    {
+        var (client, _) = await api.SignUpAsync("profile");
+
+        var response = await client.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new Dictionary<string, string> { [field] = "odd \uFFFE text" });
+
+        await ApiAssert.SucceedsOrNamesFieldAsync(response, HttpStatusCode.OK, field);
+    }
+
+    [Theory]
     [InlineData("""{"bio":5}""", "bio")]
     [InlineData("""{"displayName":{"first":"a"}}""", "displayName")]
     [InlineData("""{"displayName":true}""", "displayName")]

@@ -141,6 +141,16 @@ public sealed class RegistrationTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task Register_DisplayNameWithUFFFE_IsCreatedOrRejectedNotAServerError()
+    {
+        var handle = Handles.Unique("dn");
+
+        var response = await api.CreateClient().PostJsonAsync("/api/users", new { handle, displayName = "odd \uFFFE name", password = Password });
+
+        await ApiAssert.SucceedsOrNamesFieldAsync(response, HttpStatusCode.Created, "displayName");
+    }
+
+    [Fact]
     public async Task Register_TakenHandle_Returns409()
     {
         var handle = Handles.Unique("taken");

@@ -35,11 +35,11 @@ public sealed class GrainCluster : IAsyncDisposable
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new PostgresEventStore(dataSource);
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.Options.ConfigureFileLogging = false;
+        builder.Options.ConfigureFileLogging = Environment.GetEnvironmentVariable("ZZ_LOG") is not null;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
-            silo.Services.AddSingleton<IEventStore>(store);
+            silo.Services.AddSingleton<IEventStore>(Environment.GetEnvironmentVariable("ZZ_EXPERIMENT") is null ? store : new ZzTranslatingStore(store));
             silo.Services.AddSingleton(TimeProvider.System);
         });
 

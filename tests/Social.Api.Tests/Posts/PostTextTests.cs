@@ -7,7 +7,7 @@ using Xunit;
 namespace Social.Api.Tests.Posts;
 
 /// <summary>"1 to 500 characters" counts characters as a person sees them: grapheme clusters, not UTF-16 units.</summary>
-public sealed class TextLengthTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed class PostTextTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private const string ThumbsUpMediumSkinTone = "\U0001F44D\U0001F3FD";
     private const string Family = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466";
@@ -73,6 +73,29 @@ public sealed class TextLengthTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         await ApiAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(0, await api.Factory.EventsAppendedByAsync(handle));
+    }
+
+    [Theory]
+    [InlineData("odd \uFFFE character")]
+    [InlineData("\uFFFE")]
+    [InlineData("\uFFFF and \U0001FFFE and \U0010FFFF")]
+    public async Task CreatePost_TextWithNoncharacters_IsCreatedOrRejectedNotAServerError(string text)
+    {
+        // U+FFFE is the one code point that .NET's Unicode normalization refuses with an exception.
+        var (client, _) = await api.SignUpAsync("graph");
+
+        await ApiAssert.SucceedsOrNamesFieldAsync(await client.PostJsonAsync("/api/posts", new { text }), HttpStatusCode.Created, "text");
+    }
+
+    [Fact]
+    public async Task Comment_TextWithUFFFE_IsCreatedOrRejectedNotAServerError()
+    {
+        var (client, _) = await api.SignUpAsync("graph");
+        var postId = await client.CreatePostIdAsync();
+
+        var response = await client.PostJsonAsync($"/api/posts/{postId}/comments", new { text = "odd \uFFFE character" });
+
+        await ApiAssert.SucceedsOrNamesFieldAsync(response, HttpStatusCode.Created, "text");
     }
 
     private static string Repeat(string grapheme, int count) => new StringBuilder(grapheme.Length * count).Insert(0, grapheme, count).ToString();

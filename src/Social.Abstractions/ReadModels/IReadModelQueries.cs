@@ -1,0 +1,34 @@
+using Social.Abstractions.Posts;
+using Social.Abstractions.Users;
+using Social.Domain.Ids;
+
+namespace Social.Abstractions.ReadModels;
+
+/// <summary>The reads that clients' lists are served from: Redis only, one round trip a page.</summary>
+public interface IReadModelQueries
+{
+    /// <summary>The reader's home timeline: their posts and those of everyone they follow, newest first.</summary>
+    Task<TimelinePage> ReadHomeTimelineAsync(UserId reader, PageRequest page);
+
+    /// <summary>An author's posts, newest first.</summary>
+    Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page);
+
+    /// <summary>A post's comments, oldest first.</summary>
+    Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page);
+
+    /// <summary>A user's followers (or the users they follow), by handle.</summary>
+    Task<Page<UserSummary>> ReadFollowsAsync(UserId user, FollowDirection direction, PageRequest page);
+
+    /// <summary>The counts only the read model knows.</summary>
+    Task<UserCounts> ReadCountsAsync(UserId user);
+}
+
+/// <summary>Which side of the follower graph to list.</summary>
+public enum FollowDirection
+{
+    /// <summary>Users who follow the user.</summary>
+    Followers,
+
+    /// <summary>Users the user follows.</summary>
+    Following,
+}

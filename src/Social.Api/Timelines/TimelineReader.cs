@@ -1,0 +1,37 @@
+using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
+using Social.Domain.Errors;
+using Social.Domain.Ids;
+
+namespace Social.Api.Timelines;
+
+/// <summary>
+/// Serves timeline pages from Redis. A post whose view the read model has lost is rebuilt by its grain from the
+/// event store rather than shown as a hole, and a post that no longer exists is left out.
+/// </summary>
+internal sealed class TimelineReader(IReadModelQueries queries, IGrainFactory grains)
+{
+    public async Task<Page<PostView>> HomeAsync(UserId reader, PageRequest page) =>
+        await HydrateAsync(await queries.ReadHomeTimelineAsync(reader, page));
+
+    public async Task<Page<PostView>> UserAsync(UserId author, PageRequest page) =>
+        await HydrateAsync(await queries.ReadUserTimelineAsync(author, page));
+
+    private async Task<Page<PostView>> HydrateAsync(TimelinePage page)
+    {
+        var views = await Task.WhenAll(page.Items.Select(entry => entry.View is { } view ? Task.FromResult<PostView?>(view) : RebuildAsync(entry.PostId)));
+        return new Page<PostView>([.. views.OfType<PostView>()], page.NextCursor);
+    }
+
+    private async Task<PostView?> RebuildAsync(string postId)
+    {
+        try
+        {
+            return await grains.GetGrain<IPostGrain>(postId).GetAsync();
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using Social.Abstractions.EventStore;
+using Social.Abstractions.ReadModels;
+using Social.Domain.Ids;
+using Social.Domain.Posts;
+
+namespace Social.Grains.Projections;
+
+/// <summary>
+/// A post's stream into the read models: its view, comments and likes, its author's timeline and post count, and the
+/// fan-out into home timelines, in pipelined batches of followers. Authors with more followers than the configured
+/// threshold are not fanned out: readers merge their recent posts into their pages at read time.
+/// </summary>
+[ImplicitStreamSubscription(EventStreams.Posts)]
+public sealed class PostProjectionGrain(IEventStore events, IProjectionStore store, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store), IPostProjectionGrain
+{
+    private readonly TimelineOptions _options = options.Value;
+
+    protected override string StreamId => new PostId(this.GetPrimaryKeyString()).StreamId;
+
+    protected override Task<bool> ApplyAsync(long version, object @event) => @event switch
+    {
+        PostCreated e => Store.ApplyPostCreatedAsync(StreamId, version, new PostRecord(e.PostId, e.AuthorId, e.Text, e.At)),
+        PostDeleted e => Store.ApplyPostDeletedAsync(StreamId, version, e.PostId, e.AuthorId),
+        CommentAdded e => Store.ApplyCommentAddedAsync(StreamId, version, new CommentRecord(e.CommentId, e.PostId, e.AuthorId, e.Text, e.At)),
+        CommentDeleted e => Store.ApplyCommentDeletedAsync(StreamId, version, e.PostId, e.CommentId),
+        PostLiked e => Store.ApplyLikesChangedAsync(StreamId, version, e.PostId, +1),
+        PostUnliked e => Store.ApplyLikesChangedAsync(StreamId, version, e.PostId, -1),
+        _ => Store.ApplyNothingAsync(StreamId, version),
+    };
+
+    protected override async Task<bool> RunSideEffectsAsync(object @event)
+    {
+        switch (@event)
+        {
+            case PostCreated e:
+                await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
+                if (await Store.CountFollowersAsync(e.AuthorId) > _options.MergeAtReadThreshold)
+                {
+                    // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
+                    await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
+                    return true;
+                }
+
+                await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
+                {
+                    await Store.AddToHomeTimelinesAsync(followers, e.PostId);
+                }
+
+                return true;
+            case PostDeleted e:
+                await Store.RemoveFromHomeTimelinesAsync([e.AuthorId], e.PostId);
+                await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
+                {
+                    await Store.RemoveFromHomeTimelinesAsync(followers, e.PostId);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Social.Abstractions.EventStore;
+using Social.Abstractions.ReadModels;
+using Social.Domain.Ids;
+using Social.Domain.Users;
+
+namespace Social.Grains.Projections;
+
+/// <summary>
+/// A user's stream into the read models: the profile, both sides of the follower graph, the followed user's recent
+/// posts merged into the follower's home timeline on follow, and taken out again on unfollow.
+/// </summary>
+[ImplicitStreamSubscription(EventStreams.Users)]
+public sealed class UserProjectionGrain(IEventStore events, IProjectionStore store, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store), IUserProjectionGrain
+{
+    protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
+
+    protected override Task<bool> ApplyAsync(long version, object @event) => @event switch
+    {
+        UserRegistered e => Store.ApplyProfileAsync(StreamId, version, new ProfileRecord(e.UserId, e.DisplayName)),
+        ProfileUpdated e => Store.ApplyProfileAsync(StreamId, version, new ProfileRecord(e.UserId, e.DisplayName)),
+        UserFollowed e => Store.ApplyFollowAsync(StreamId, version, e.Follower, e.Followee),
+        UserUnfollowed e => Store.ApplyUnfollowAsync(StreamId, version, e.Follower, e.Followee),
+        _ => Store.ApplyNothingAsync(StreamId, version),
+    };
+
+    // The follower was added to the followee's followers before this runs, and a post is put in its author's timeline
+    // before its fan-out reads the followers: whichever of a concurrent follow and post comes second sees the other.
+    protected override async Task<bool> RunSideEffectsAsync(object @event)
+    {
+        switch (@event)
+        {
+            case UserFollowed e:
+                await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill);
+                return true;
+            case UserUnfollowed e:
+                await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee);
+                return true;
+            default:
+                return false;
+        }
+    }
+}

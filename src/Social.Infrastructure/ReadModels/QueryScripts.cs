@@ -1,0 +1,114 @@
+namespace Social.Infrastructure.ReadModels;
+
+/// <summary>
+/// Lua scripts that read a whole page in one round trip: the ids of the page, then each post's view and its author's
+/// display name. Pages are lexicographic ranges of ids: <c>cursor</c> is an exclusive upper bound, <c>since</c> an
+/// exclusive lower bound. The answer is the next cursor ('' at the end) followed by seven fields per post: id, author,
+/// display name, text, created at, comments, likes; a post whose view is missing comes with an empty author.
+/// </summary>
+internal static class QueryScripts
+{
+    private const string Page = $$"""
+        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
+        local max = ARGV[3] == '' and '+' or '(' .. ARGV[3]
+        local min = ARGV[4] == '' and '-' or '(' .. ARGV[4]
+
+        local function take(ids)
+            table.sort(ids, function(a, b) return a > b end)
+            local page, seen = {}, {}
+            for _, id in ipairs(ids) do
+                if not seen[id] then
+                    seen[id] = true
+                    page[#page + 1] = id
+                    if #page > limit then break end
+                end
+            end
+            local next = ''
+            if #page > limit then
+                page[#page] = nil
+                next = page[#page]
+            end
+            return page, next
+        end
+
+        local function hydrate(page, next, visible)
+            local out = { next }
+            for _, id in ipairs(page) do
+                local post = redis.call('HMGET', p .. 'post:' .. id, 'author', 'text', 'createdAt', 'comments', 'likes', 'deleted')
+                if not post[6] then
+                    if not post[1] then
+                        for _, v in ipairs({ id, '', '', '', '', '0', '0' }) do out[#out + 1] = v end
+                    elseif visible(post[1]) then
+                        local name = redis.call('HGET', p .. 'user:' .. post[1], 'displayName') or post[1]
+                        for _, v in ipairs({ id, post[1], name, post[2], post[3], post[4], post[5] }) do out[#out + 1] = v end
+                    end
+                end
+            end
+            return out
+        end
+
+        """;
+
+    // ARGV: reader, limit, cursor, since. The reader's home timeline, merged with the recent posts of the widely
+    // followed authors they follow (not fanned out on write), without posts of authors they no longer follow.
+    public const string HomeTimeline = Page + """
+        local reader = ARGV[1]
+        local following = p .. 'following:' .. reader
+        local function follows(author) return author == reader or redis.call('ZSCORE', following, author) end
+        local ids = redis.call('ZREVRANGEBYLEX', p .. 'home:' .. reader, max, min, 'LIMIT', 0, limit + 1)
+        for _, author in ipairs(redis.call('SMEMBERS', p .. 'merged')) do
+            if follows(author) then
+                for _, id in ipairs(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. author, max, min, 'LIMIT', 0, limit + 1)) do
+                    ids[#ids + 1] = id
+                end
+            end
+        end
+        local page, next = take(ids)
+        return hydrate(page, next, follows)
+        """;
+
+    // ARGV: author, limit, cursor, since.
+    public const string UserTimeline = Page + """
+        local page, next = take(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. ARGV[1], max, min, 'LIMIT', 0, limit + 1))
+        return hydrate(page, next, function() return true end)
+        """;
+
+    // ARGV: post, limit, cursor. Oldest first; five fields per comment: id, author, display name, text, created at.
+    public const string Comments = $$"""
+        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
+        local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
+        local ids = redis.call('ZRANGEBYLEX', p .. 'comments:' .. ARGV[1], min, '+', 'LIMIT', 0, limit + 1)
+        local next = ''
+        if #ids > limit then
+            ids[#ids] = nil
+            next = ids[#ids]
+        end
+        local out = { next }
+        for _, id in ipairs(ids) do
+            local c = redis.call('HMGET', p .. 'comment:' .. id, 'author', 'text', 'createdAt')
+            if c[1] then
+                local name = redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1]
+                for _, v in ipairs({ id, c[1], name, c[2], c[3] }) do out[#out + 1] = v end
+            end
+        end
+        return out
+        """;
+
+    // KEYS: the follow list. ARGV: unused, limit, cursor. By handle; two fields per user: handle, display name.
+    public const string Follows = $$"""
+        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
+        local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
+        local handles = redis.call('ZRANGEBYLEX', KEYS[1], min, '+', 'LIMIT', 0, limit + 1)
+        local next = ''
+        if #handles > limit then
+            handles[#handles] = nil
+            next = handles[#handles]
+        end
+        local out = { next }
+        for _, handle in ipairs(handles) do
+            out[#out + 1] = handle
+            out[#out + 1] = redis.call('HGET', p .. 'user:' .. handle, 'displayName') or handle
+        end
+        return out
+        """;
+}

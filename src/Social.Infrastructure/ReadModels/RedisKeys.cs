@@ -1,0 +1,38 @@
+using StackExchange.Redis;
+using Social.Domain.Ids;
+
+namespace Social.Infrastructure.ReadModels;
+
+/// <summary>
+/// Every read-model key starts with <see cref="Prefix"/>, so a rebuild can drop them all and nothing else.
+/// Timelines, comment pages and follow lists are sorted sets whose members all have score 0 and sort by their text:
+/// post and comment ids sort by creation time, so a lexicographic range is a page in time order.
+/// </summary>
+internal static class RedisKeys
+{
+    public const string Prefix = "s:";
+
+    /// <summary>A projection's checkpoint in an event-store stream: <c>applied</c> and <c>done</c> versions.</summary>
+    public static RedisKey Checkpoint(string streamId) => $"{Prefix}cp:{streamId}";
+
+    public static RedisKey Post(PostId post) => $"{Prefix}post:{post.Value}";
+
+    public static RedisKey User(UserId user) => $"{Prefix}user:{user.Value}";
+
+    public const string CommentPrefix = Prefix + "comment:";
+
+    public static RedisKey Comment(CommentId comment) => CommentPrefix + comment.Value;
+
+    public static RedisKey Comments(PostId post) => $"{Prefix}comments:{post.Value}";
+
+    public static RedisKey Followers(UserId user) => $"{Prefix}followers:{user.Value}";
+
+    public static RedisKey Following(UserId user) => $"{Prefix}following:{user.Value}";
+
+    public static RedisKey HomeTimeline(UserId user) => $"{Prefix}home:{user.Value}";
+
+    public static RedisKey UserTimeline(UserId user) => $"{Prefix}posts:{user.Value}";
+
+    /// <summary>Authors whose posts are merged into readers' pages at read time instead of fanned out.</summary>
+    public static RedisKey MergedAtRead => $"{Prefix}merged";
+}

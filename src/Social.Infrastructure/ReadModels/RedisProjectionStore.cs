@@ -1,0 +1,157 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Social.Abstractions.ReadModels;
+using Social.Domain.Ids;
+using StackExchange.Redis;
+
+namespace Social.Infrastructure.ReadModels;
+
+/// <summary>
+/// The projections' writes to Redis. Each change that follows one event is a Lua script that runs atomically with
+/// the check and the update of the stream's applied version (see <see cref="ProjectionScripts"/>).
+/// </summary>
+public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<TimelineOptions> options) : IProjectionStore
+{
+    private static readonly RedisValue Applied = "applied";
+    private static readonly RedisValue Done = "done";
+    private readonly TimelineOptions _options = options.Value;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<ProjectionCheckpoint> GetCheckpointAsync(string streamId)
+    {
+        var values = await RedisCalls.RunAsync(() => Db.HashGetAsync(RedisKeys.Checkpoint(streamId), [Applied, Done]));
+        return new ProjectionCheckpoint((long?)values[0] ?? 0, (long?)values[1] ?? 0);
+    }
+
+    public Task MarkSideEffectsDoneAsync(string streamId, long version) =>
+        RedisCalls.RunAsync(() => Db.HashSetAsync(RedisKeys.Checkpoint(streamId), Done, version));
+
+    public Task<bool> ApplyProfileAsync(string streamId, long version, ProfileRecord profile) =>
+        ApplyAsync(ProjectionScripts.Profile, streamId, version, [RedisKeys.User(profile.Id)],
+            [profile.DisplayName]);
+
+    public Task<bool> ApplyFollowAsync(string streamId, long version, UserId follower, UserId followee) =>
+        ApplyAsync(ProjectionScripts.Follow, streamId, version, [RedisKeys.Following(follower), RedisKeys.Followers(followee)],
+            [follower.Value, followee.Value]);
+
+    public Task<bool> ApplyUnfollowAsync(string streamId, long version, UserId follower, UserId followee) =>
+        ApplyAsync(ProjectionScripts.Unfollow, streamId, version, [RedisKeys.Following(follower), RedisKeys.Followers(followee)],
+            [follower.Value, followee.Value]);
+
+    public Task<bool> ApplyPostCreatedAsync(string streamId, long version, PostRecord post) =>
+        ApplyAsync(ProjectionScripts.PostCreated, streamId, version,
+            [RedisKeys.Post(post.Id), RedisKeys.UserTimeline(post.AuthorId), RedisKeys.User(post.AuthorId)],
+            [post.Id.Value, post.AuthorId.Value, post.Text, Time(post.CreatedAt), _options.Capacity]);
+
+    public Task<bool> ApplyPostDeletedAsync(string streamId, long version, PostId post, UserId author) =>
+        ApplyAsync(ProjectionScripts.PostDeleted, streamId, version,
+            [RedisKeys.Post(post), RedisKeys.UserTimeline(author), RedisKeys.User(author), RedisKeys.Comments(post)],
+            [RedisKeys.CommentPrefix, post.Value]);
+
+    public Task<bool> ApplyCommentAddedAsync(string streamId, long version, CommentRecord comment) =>
+        ApplyAsync(ProjectionScripts.CommentAdded, streamId, version,
+            [RedisKeys.Comment(comment.Id), RedisKeys.Comments(comment.PostId), RedisKeys.Post(comment.PostId)],
+            [comment.Id.Value, comment.PostId.Value, comment.AuthorId.Value, comment.Text, Time(comment.CreatedAt)]);
+
+    public Task<bool> ApplyCommentDeletedAsync(string streamId, long version, PostId post, CommentId comment) =>
+        ApplyAsync(ProjectionScripts.CommentDeleted, streamId, version,
+            [RedisKeys.Comment(comment), RedisKeys.Comments(post), RedisKeys.Post(post)], [comment.Value]);
+
+    public Task<bool> ApplyLikesChangedAsync(string streamId, long version, PostId post, int delta) =>
+        ApplyAsync(ProjectionScripts.LikesChanged, streamId, version, [RedisKeys.Post(post)], [delta]);
+
+    public Task<bool> ApplyNothingAsync(string streamId, long version) =>
+        ApplyAsync(ProjectionScripts.Nothing, streamId, version, [], []);
+
+    public async IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize)
+    {
+        // Pages by handle from the last one seen, so followers added or removed meanwhile never shift a page.
+        RedisValue after = default;
+        while (true)
+        {
+            var start = after;
+            var batch = await RedisCalls.RunAsync(() => Db.SortedSetRangeByValueAsync(
+                RedisKeys.Followers(author), start, default, Exclude.Start, Order.Ascending, 0, batchSize));
+            if (batch.Length == 0)
+            {
+                yield break;
+            }
+
+            yield return [.. batch.Select(handle => new UserId(handle!))];
+            if (batch.Length < batchSize)
+            {
+                yield break;
+            }
+
+            after = batch[^1];
+        }
+    }
+
+    public async Task<long> CountFollowersAsync(UserId user) =>
+        await RedisCalls.RunAsync(() => Db.SortedSetLengthAsync(RedisKeys.Followers(user)));
+
+    public Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
+        PipelineAsync(readers, (batch, reader) =>
+        [
+            batch.SortedSetAddAsync(RedisKeys.HomeTimeline(reader), post.Value, 0),
+            batch.SortedSetRemoveRangeByRankAsync(RedisKeys.HomeTimeline(reader), 0, -_options.Capacity - 1),
+        ]);
+
+    public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
+        PipelineAsync(readers, (batch, reader) => [batch.SortedSetRemoveAsync(RedisKeys.HomeTimeline(reader), post.Value)]);
+
+    public Task MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
+        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.MergeAuthor,
+            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)], [count, _options.Capacity]));
+
+    public Task RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) =>
+        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.RemoveAuthor,
+            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)]));
+
+    public Task SetMergedAtReadTimeAsync(UserId author, bool merged) => RedisCalls.RunAsync(() => merged
+        ? Db.SetAddAsync(RedisKeys.MergedAtRead, author.Value)
+        : Db.SetRemoveAsync(RedisKeys.MergedAtRead, author.Value));
+
+    public async Task DropAllAsync()
+    {
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        {
+            var batch = new List<RedisKey>(1000);
+            await foreach (var key in server.KeysAsync(pattern: RedisKeys.Prefix + "*", pageSize: 1000))
+            {
+                batch.Add(key);
+                if (batch.Count == 1000)
+                {
+                    await Db.KeyDeleteAsync([.. batch]);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await Db.KeyDeleteAsync([.. batch]);
+            }
+        }
+    }
+
+    private async Task<bool> ApplyAsync(string script, string streamId, long version, RedisKey[] keys, RedisValue[] values)
+    {
+        var result = await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(script, [RedisKeys.Checkpoint(streamId), .. keys], [version, .. values]));
+        return (int)result == 1;
+    }
+
+    // One round trip per batch of readers; the commands of a batch are sent together and answered together.
+    private async Task PipelineAsync(IReadOnlyList<UserId> readers, Func<IBatch, UserId, Task[]> commands)
+    {
+        foreach (var chunk in readers.Chunk(_options.FanOutBatchSize))
+        {
+            var batch = Db.CreateBatch();
+            var pending = chunk.SelectMany(reader => commands(batch, reader)).ToArray();
+            batch.Execute();
+            await RedisCalls.RunAsync(() => Task.WhenAll(pending));
+        }
+    }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
+using Social.Abstractions.Users;
+using Social.Domain.Ids;
+using StackExchange.Redis;
+
+namespace Social.Infrastructure.ReadModels;
+
+/// <summary>The lists clients read, each page one Lua script: one round trip to Redis.</summary>
+public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadModelQueries
+{
+    private const int PostFields = 7;
+    private const int CommentFields = 5;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public Task<TimelinePage> ReadHomeTimelineAsync(UserId reader, PageRequest page) =>
+        ReadTimelineAsync(QueryScripts.HomeTimeline, reader, page);
+
+    public Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page) =>
+        ReadTimelineAsync(QueryScripts.UserTimeline, author, page);
+
+    public async Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page)
+    {
+        var result = await EvaluateAsync(QueryScripts.Comments, [], [post.Value, page.Limit, page.Cursor ?? ""]);
+        var items = new List<CommentView>();
+        for (var i = 1; i + CommentFields <= result.Length; i += CommentFields)
+        {
+            items.Add(new CommentView((string)result[i]!, post.Value, new UserSummary((string)result[i + 1]!, (string)result[i + 2]!),
+                (string)result[i + 3]!, Time(result[i + 4])));
+        }
+
+        return new Page<CommentView>(items, Cursor(result[0]));
+    }
+
+    public async Task<Page<UserSummary>> ReadFollowsAsync(UserId user, FollowDirection direction, PageRequest page)
+    {
+        var key = direction == FollowDirection.Followers ? RedisKeys.Followers(user) : RedisKeys.Following(user);
+        var result = await EvaluateAsync(QueryScripts.Follows, [key], ["", page.Limit, page.Cursor ?? ""]);
+        var items = new List<UserSummary>();
+        for (var i = 1; i + 2 <= result.Length; i += 2)
+        {
+            items.Add(new UserSummary((string)result[i]!, (string)result[i + 1]!));
+        }
+
+        return new Page<UserSummary>(items, Cursor(result[0]));
+    }
+
+    public async Task<UserCounts> ReadCountsAsync(UserId user)
+    {
+        var batch = Db.CreateBatch();
+        var followers = batch.SortedSetLengthAsync(RedisKeys.Followers(user));
+        var posts = batch.HashGetAsync(RedisKeys.User(user), "posts");
+        batch.Execute();
+        await RedisCalls.RunAsync(() => Task.WhenAll(followers, posts));
+        return new UserCounts(await followers, (long?)await posts ?? 0);
+    }
+
+    private async Task<TimelinePage> ReadTimelineAsync(string script, UserId user, PageRequest page)
+    {
+        var result = await EvaluateAsync(script, [], [user.Value, page.Limit, page.Cursor ?? "", page.Since ?? ""]);
+        var items = new List<TimelineEntry>();
+        for (var i = 1; i + PostFields <= result.Length; i += PostFields)
+        {
+            var id = (string)result[i]!;
+            var author = (string)result[i + 1]!;
+            items.Add(new TimelineEntry(id, author.Length == 0 ? null : new PostView(
+                id, new UserSummary(author, (string)result[i + 2]!), (string)result[i + 3]!, Time(result[i + 4]),
+                (long)result[i + 5], (long)result[i + 6])));
+        }
+
+        return new TimelinePage(items, Cursor(result[0]));
+    }
+
+    private async Task<RedisResult[]> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values) =>
+        (RedisResult[])(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
+
+    private static string? Cursor(RedisResult next) => (string?)next is { Length: > 0 } cursor ? cursor : null;
+
+    private static DateTimeOffset Time(RedisResult value) =>
+        DateTimeOffset.Parse((string)value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}
