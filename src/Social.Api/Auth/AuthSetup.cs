@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Social.Abstractions.Users;
 using Social.Api.Hosting;
+using Social.Domain.Ids;
 
 namespace Social.Api.Auth;
 
@@ -39,6 +41,16 @@ internal static class AuthSetup
                         }
 
                         return Task.CompletedTask;
+                    },
+                    // A well-signed token is not enough: its subject must be a registered user.
+                    OnTokenValidated = async context =>
+                    {
+                        var handle = context.Principal?.Identity?.Name;
+                        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+                        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await grains.GetGrain<IUserGrain>(user.Value).ExistsAsync())
+                        {
+                            context.Fail("The token's user is not registered.");
+                        }
                     },
                 };
             });

@@ -15,6 +15,8 @@ internal static class ProblemDefaults
                 StatusCodes.Status403Forbidden => "Your account is not allowed to do this.",
                 StatusCodes.Status404NotFound => "There is nothing at this address.",
                 StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed here.",
+                StatusCodes.Status413PayloadTooLarge =>
+                    $"Send at most {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.",
                 StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
                 _ => null,
             };

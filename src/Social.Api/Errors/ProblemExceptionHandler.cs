@@ -16,7 +16,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception, http);
+        var problem = ToProblem(exception);
         if (problem.Status >= 500)
         {
             logger.LogError(exception, "Request {Method} {Path} failed: {Title}", http.Request.Method, http.Request.Path, problem.Title);
@@ -31,7 +31,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails ToProblem(Exception exception, HttpContext http) => exception switch
+    private static ProblemDetails ToProblem(Exception exception) => exception switch
     {
         ValidationException validation => new HttpValidationProblemDetails(validation.Errors.ToDictionary())
         {
@@ -43,9 +43,6 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Not allowed.", forbidden.Message),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict.", conflict.Message),
         BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
-            StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-            $"Send at most {http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes."),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
         StoreUnavailableException unavailable => Problem(
             StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),

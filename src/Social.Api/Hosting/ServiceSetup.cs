@@ -5,6 +5,7 @@ using Social.Abstractions.Idempotency;
 using Social.Api.Auth;
 using Social.Api.Errors;
 using Social.Api.Idempotency;
+using Social.Api.OpenApi;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Migrations;
@@ -43,7 +44,11 @@ internal static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<BearerSecurityTransformer>();
+        });
     }
 
     public static async Task ApplyMigrationsAsync(this WebApplication app) =>

@@ -29,8 +29,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencySt
             return;
         }
 
-        var caller = http.User.Identity?.Name ?? "anonymous";
         var fingerprint = await FingerprintAsync(http.Request);
+        // Before sign-in there is no caller to scope a key to; the request itself is, so only the same request replays.
+        var caller = http.User.Identity?.Name ?? $"anonymous:{fingerprint}";
         var claim = await store.ClaimAsync(caller, key, fingerprint, ReservedIds.NewId(), http.RequestAborted);
         if (claim.RequestFingerprint != fingerprint)
         {

@@ -34,7 +34,7 @@ public static class TextRules
     public static int LengthOf(string text) => new StringInfo(text).LengthInTextElements;
 
     /// <summary>NFC, "\r\n" and "\r" as "\n", trimmed; null becomes empty.</summary>
-    /// <exception cref="ValidationException">When the text is not valid UTF-16 (a lone surrogate).</exception>
+    /// <exception cref="ValidationException">When the text is not valid UTF-16 (a lone surrogate) or holds a code point Unicode forbids in text.</exception>
     public static string Normalize(string? text, string field = "text")
     {
         if (string.IsNullOrEmpty(text))
@@ -47,7 +47,17 @@ public static class TextRules
             throw new ValidationException(field, "The text contains an invalid character (a lone UTF-16 surrogate).");
         }
 
-        var normalized = text.Normalize(NormalizationForm.FormC);
+        string normalized;
+        try
+        {
+            normalized = text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // Normalization rejects some noncharacters (U+FFFE); they have no place in a post either.
+            throw new ValidationException(field, "The text contains an invalid character (a Unicode noncharacter such as U+FFFE).");
+        }
+
         if (normalized.Contains('\r', StringComparison.Ordinal))
         {
             normalized = normalized.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Social.Abstractions.EventStore;
@@ -12,6 +15,16 @@ namespace Social.Infrastructure.EventStore;
 /// </summary>
 public sealed class PostgresEventStore : IEventStore
 {
+    /// <summary>
+    /// The channel on which an append announces, after its commit, the stream it wrote to (the payload), so that stream
+    /// readers wake at once instead of waiting for their next poll. A notification is only a hint: it can be lost.
+    /// </summary>
+    public const string CommittedChannel = "events_committed";
+
+    // A notification's payload must stay under 8000 bytes; a longer stream id is announced with an empty payload,
+    // which wakes every reader.
+    private const int MaxNotifiedStreamIdLength = 1000;
+
     // How long to wait for a transaction whose COMMIT got no answer to end, before giving up and reporting the store
     // as unavailable. A retry of the same append is harmless either way.
     private static readonly TimeSpan s_unknownOutcomeWait = TimeSpan.FromSeconds(5);
@@ -72,6 +85,33 @@ public sealed class PostgresEventStore : IEventStore
         LIMIT $3
         """;
 
+    // The events of one partition (see PartitionOf), in the commit-safe order of ReadAllSql, and the cut itself (the
+    // snapshot's xmin), returned even when no event is: a partition with nothing new below the cut is fully read up to
+    // it, so its next read starts there and does not rescan other partitions' events. The MATERIALIZED sub-query takes
+    // the cut once from the statement's snapshot, the same snapshot that decides which rows are visible. The read walks
+    // events_global_position_idx from the last position and filters by partition: no index per partition is needed,
+    // and the number of partitions can change without a schema change; catching up from far behind reads each
+    // partition's share of the global order, so the whole log is scanned once per partition.
+    // The partition expression must stay equal to PartitionOf: the first four bytes of the MD5 of the UTF-8 stream id,
+    // as an unsigned big-endian number, modulo the partition count.
+    internal const string ReadPartitionSql = $"""
+        WITH cut AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+        SELECT cut.xmin, e.*
+        FROM cut
+        LEFT JOIN LATERAL (
+            SELECT {SelectColumns}
+            FROM events
+            WHERE (transaction_id, sequence) > ($1, $2)
+              AND transaction_id < cut.xmin
+              AND ('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint % $4 = $5
+            ORDER BY transaction_id, sequence
+            LIMIT $3
+        ) e ON true
+        ORDER BY e.transaction_id, e.sequence
+        """;
+
+    private const string NotifySql = $"SELECT pg_notify('{CommittedChannel}', $1)";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly Func<NpgsqlTransaction, Task> _commitAsync;
 
@@ -110,6 +150,7 @@ public sealed class PostgresEventStore : IEventStore
             var attempt = await TryAppendAsync(connection, streamId, expectedVersion, batch, cancellationToken);
             if (attempt.Written)
             {
+                await NotifyCommittedAsync(connection, streamId);
                 return expectedVersion + batch.Count;
             }
 
@@ -164,6 +205,89 @@ public sealed class PostgresEventStore : IEventStore
         catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
         {
             throw PostgresFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="maxCount"/> events of one partition of the streams after <paramref name="after"/>,
+    /// in the commit-safe order of <see cref="ReadAllAsync"/>. Every stream belongs to exactly one partition
+    /// (<see cref="PartitionOf"/>), so reading each partition in turn keeps each stream's order.
+    /// </summary>
+    /// <returns>The events, and where the next read of the partition starts.</returns>
+    public async Task<PartitionPage> ReadPartitionAsync(
+        int partition, int partitionCount, GlobalPosition after, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitionCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        await using var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(ReadPartitionSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partitionCount });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partition });
+
+            var events = new List<RecordedEvent>();
+            ulong cut = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cut = reader.GetFieldValue<ulong>(0);
+                if (!reader.IsDBNull(1))
+                {
+                    events.Add(ReadEvent(reader, offset: 1));
+                }
+            }
+
+            // A full page may stop short of the cut; otherwise everything of the partition below the cut has been read
+            // (and the last event, below the cut, comes before it).
+            var next = events.Count == maxCount ? events[^1].Position : new GlobalPosition(cut, 0);
+            return new PartitionPage(events, Max(next, after));
+        }
+        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw PostgresFailures.Unavailable(e);
+        }
+    }
+
+    /// <summary>
+    /// The partition of a stream among <paramref name="partitionCount"/>: the first four bytes of the MD5 of its UTF-8
+    /// id, as an unsigned big-endian number, modulo the count. <see cref="ReadPartitionAsync"/> computes the same in SQL.
+    /// </summary>
+    public static int PartitionOf(string streamId, int partitionCount)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
+        Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
+#pragma warning disable CA5351 // Not for security: a stable hash that PostgreSQL (md5) and .NET compute alike.
+        MD5.HashData(Encoding.UTF8.GetBytes(streamId), hash);
+#pragma warning restore CA5351
+        return (int)(BinaryPrimitives.ReadUInt32BigEndian(hash) % (uint)partitionCount);
+    }
+
+    private static GlobalPosition Max(GlobalPosition a, GlobalPosition b) => a.CompareTo(b) >= 0 ? a : b;
+
+    /// <summary>
+    /// Announces a committed append on <see cref="CommittedChannel"/>. It runs after COMMIT, in its own statement:
+    /// a NOTIFY inside the append's transaction would take PostgreSQL's cluster-wide notification lock while committing
+    /// and so serialise all appends. It is only a hint, so a failure is ignored: the append is committed, and readers
+    /// find its events at their next poll.
+    /// </summary>
+    private static async Task NotifyCommittedAsync(NpgsqlConnection connection, string streamId)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand(NotifySql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId.Length <= MaxNotifiedStreamIdLength ? streamId : "" });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // Lost hint; see above.
         }
     }
 
@@ -241,7 +365,13 @@ public sealed class PostgresEventStore : IEventStore
             }
 
             var check = await CheckAsync(connection, streamId, expectedVersion, batch, cancellationToken);
-            return check.AlreadyStored == batch.Count ? expectedVersion + batch.Count : throw PostgresFailures.Unavailable(failure);
+            if (check.AlreadyStored != batch.Count)
+            {
+                throw PostgresFailures.Unavailable(failure);
+            }
+
+            await NotifyCommittedAsync(connection, streamId);
+            return expectedVersion + batch.Count;
         }
         catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
         {
@@ -300,19 +430,22 @@ public sealed class PostgresEventStore : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new RecordedEvent(
-                StreamId: reader.GetString(0),
-                Version: reader.GetInt64(1),
-                Position: new GlobalPosition(reader.GetFieldValue<ulong>(2), reader.GetInt64(3)),
-                EventId: reader.GetGuid(4),
-                Type: reader.GetString(5),
-                Data: reader.GetString(6),
-                Metadata: EventMetadataJson.Deserialize(reader.GetString(7)),
-                RecordedAt: reader.GetFieldValue<DateTimeOffset>(8)));
+            events.Add(ReadEvent(reader, offset: 0));
         }
 
         return events;
     }
+
+    /// <summary>Reads the <see cref="SelectColumns"/> that start at column <paramref name="offset"/>.</summary>
+    private static RecordedEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(
+        StreamId: reader.GetString(offset),
+        Version: reader.GetInt64(offset + 1),
+        Position: new GlobalPosition(reader.GetFieldValue<ulong>(offset + 2), reader.GetInt64(offset + 3)),
+        EventId: reader.GetGuid(offset + 4),
+        Type: reader.GetString(offset + 5),
+        Data: reader.GetString(offset + 6),
+        Metadata: EventMetadataJson.Deserialize(reader.GetString(offset + 7)),
+        RecordedAt: reader.GetFieldValue<DateTimeOffset>(offset + 8));
 
     private sealed record AppendAttempt(bool Written, Exception? CommitFailure, ulong TransactionId)
     {
@@ -373,3 +506,11 @@ public sealed class PostgresEventStore : IEventStore
         }
     }
 }
+
+/// <summary>A page of one partition's events, read by <see cref="PostgresEventStore.ReadPartitionAsync"/>.</summary>
+/// <param name="Events">The events, in commit-safe order.</param>
+/// <param name="Next">
+/// Where the next read of the partition starts (its <c>after</c>): the last event's position when the page is full;
+/// otherwise the commit-safe cut, because every event of the partition before it has been returned.
+/// </param>
+public sealed record PartitionPage(IReadOnlyList<RecordedEvent> Events, GlobalPosition Next);

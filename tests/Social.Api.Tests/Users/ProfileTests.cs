@@ -104,12 +104,12 @@ public sealed class ProfileTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task UpdateProfile_TokenOfUnregisteredHandle_Returns404()
+    public async Task UpdateProfile_TokenOfUnregisteredHandle_Returns401()
     {
         var client = api.Factory.CreateClient(SocialApiFactory.MintToken(Handles.Unique("ghost")));
 
         var response = await client.SendJsonAsync(HttpMethod.Patch, "/api/users/me", new { bio = "boo" });
 
-        await ApiAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 }

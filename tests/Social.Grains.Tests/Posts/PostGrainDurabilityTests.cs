@@ -68,7 +68,7 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         var comment = Ids.NewComment();
         PostView before;
         Social.Domain.Ids.UserId author;
-        await using (var first = await GrainCluster.StartAsync(database.ConnectionString))
+        await using (var first = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString))
         {
             (author, var reader, _) = await RegisterThreeAsync(first);
             await first.Post(live).CreateAsync(author, "Survives restarts");
@@ -79,7 +79,7 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
             before = await first.Post(live).GetAsync();
         }
 
-        await using var second = await GrainCluster.StartAsync(database.ConnectionString);
+        await using var second = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString);
 
         var after = await second.Post(live).GetAsync();
         Assert.Equal(before, after);

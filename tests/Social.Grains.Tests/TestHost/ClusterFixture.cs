@@ -16,7 +16,7 @@ public sealed class ClusterFixture(StoresFixture stores) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await EventStoreDatabase.CreateAsync(stores.Postgres);
-        _cluster = await GrainCluster.StartAsync(_database.ConnectionString);
+        _cluster = await GrainCluster.StartAsync(_database.ConnectionString, stores.Redis.ConnectionString);
     }
 
     public async ValueTask DisposeAsync()

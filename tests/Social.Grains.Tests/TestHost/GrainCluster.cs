@@ -3,43 +3,58 @@ using Npgsql;
 using Orleans.TestingHost;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Domain.Ids;
 using Social.Grains.EventSourcing;
 using Social.Infrastructure.EventStore;
+using Social.Infrastructure.ReadModels;
+using StackExchange.Redis;
 
 namespace Social.Grains.Tests.TestHost;
 
 /// <summary>
 /// An in-process Orleans cluster running the real grains over the PostgreSQL event store, wired as the host wires
-/// them: the CustomStorage log-consistency provider, <see cref="PostgresEventStore"/> and the system clock.
+/// them: the CustomStorage log-consistency provider, <see cref="PostgresEventStore"/>, the Redis read-model
+/// queries and the system clock. No projection runs, so the counts only the read model knows stay 0.
 /// Membership is the test cluster's own in-memory table, so two of these over one database do not know each
 /// other: each can hold an activation of the same grain, as two instances can for a moment in production.
 /// </summary>
 public sealed class GrainCluster : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ConnectionMultiplexer _redis;
 
-    private GrainCluster(InProcessTestCluster cluster, NpgsqlDataSource dataSource)
+    private GrainCluster(InProcessTestCluster cluster, NpgsqlDataSource dataSource, ConnectionMultiplexer redis)
     {
         Cluster = cluster;
         _dataSource = dataSource;
+        _redis = redis;
     }
 
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<GrainCluster> StartAsync(string connectionString, short silos = 1)
+    /// <param name="connectionString">The database of the event store.</param>
+    /// <param name="redisConnectionString">The Redis that the read-model queries (user counts) read.</param>
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="decorate">Wraps the store the silos use, for a test that watches or delays its calls.</param>
+    public static async Task<GrainCluster> StartAsync(
+        string connectionString, string redisConnectionString, short silos = 1, Func<IEventStore, IEventStore>? decorate = null)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var store = new PostgresEventStore(dataSource);
+        var redisOptions = ConfigurationOptions.Parse(redisConnectionString);
+        redisOptions.AbortOnConnectFail = false;
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        IEventStore store = new PostgresEventStore(dataSource);
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.Options.ConfigureFileLogging = Environment.GetEnvironmentVariable("ZZ_LOG") is not null;
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
-            silo.Services.AddSingleton<IEventStore>(Environment.GetEnvironmentVariable("ZZ_EXPERIMENT") is null ? store : new ZzTranslatingStore(store));
+            silo.Services.AddSingleton(decorate?.Invoke(store) ?? store);
+            silo.Services.AddSingleton<IReadModelQueries>(new RedisReadModelQueries(redis));
             silo.Services.AddSingleton(TimeProvider.System);
         });
 
@@ -52,10 +67,11 @@ public sealed class GrainCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             await dataSource.DisposeAsync();
+            await redis.DisposeAsync();
             throw;
         }
 
-        return new GrainCluster(cluster, dataSource);
+        return new GrainCluster(cluster, dataSource, redis);
     }
 
     public IUserGrain User(UserId id) => Client.GetGrain<IUserGrain>(id.Value);
@@ -83,6 +99,7 @@ public sealed class GrainCluster : IAsyncDisposable
         {
             await Cluster.DisposeAsync();
             await _dataSource.DisposeAsync();
+            await _redis.DisposeAsync();
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed class UserGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         var user = Ids.NewUser();
         var followee = Ids.NewUser();
         UserView before;
-        await using (var first = await GrainCluster.StartAsync(database.ConnectionString))
+        await using (var first = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString))
         {
             await first.User(followee).RegisterAsync("Followee", Ids.PasswordHash);
             await first.User(user).RegisterAsync("Grace", Ids.PasswordHash);
@@ -63,7 +63,7 @@ public sealed class UserGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
             before = await first.User(user).GetAsync();
         }
 
-        await using var second = await GrainCluster.StartAsync(database.ConnectionString);
+        await using var second = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString);
         var after = await second.User(user).GetAsync();
 
         Assert.Equal(before, after);
@@ -82,7 +82,7 @@ public sealed class UserGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
     public async Task UserGrain_WhenItsSiloStops_ReactivatesOnAnotherSiloWithItsState()
     {
         await using var database = await EventStoreDatabase.CreateAsync(stores.Postgres);
-        await using var cluster = await GrainCluster.StartAsync(database.ConnectionString, silos: 2);
+        await using var cluster = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString, silos: 2);
         var users = await cluster.RegisterAsync(8);
         await Task.WhenAll(users.Select(u => cluster.User(u).UpdateProfileAsync(null, "bio of " + u.Value)));
         var hosts = await HostsAsync(cluster, users);
