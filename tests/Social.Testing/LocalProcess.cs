@@ -96,7 +96,7 @@ internal static class LocalProcess
     public static string NewServerDirectory(string kind)
     {
         var root = Environment.GetEnvironmentVariable("SOCIAL_TEST_ROOT") ?? Path.Combine(Path.GetTempPath(), "social-tests");
-        var dir = Path.Combine(root, $"{kind}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var dir = Path.Combine(root, $"{kind}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
-using Social.Grains.EventSourcing;
+using Social.Grains;
 
 namespace Social.Api.Hosting;
 
@@ -41,7 +41,7 @@ internal static class SiloHosting
                 options.Invariant = Invariant;
                 options.ConnectionString = postgres;
             });
-            silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
+            silo.AddSocialGrains();
         });
     }
 }

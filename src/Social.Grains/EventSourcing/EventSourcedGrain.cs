@@ -33,12 +33,16 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store)
 
     protected abstract void Apply(TState state, TEvent @event);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override void Participate(IGrainLifecycle lifecycle)
     {
-        // Read once here, where a failure fails the activation and so reaches the caller; the log view's own
-        // initial read retries forever, and would leave a request hanging while the store is down.
-        _preloaded = await store.ReadStreamAsync(StreamId, 0, cancellationToken);
-        await base.OnActivateAsync(cancellationToken);
+        base.Participate(lifecycle);
+
+        // Read once here, before the log view starts its own initial read (at Activate + 1): a failure here fails the
+        // activation and so reaches the caller. The log view's read retries forever, and a failed activation waits
+        // for it before it answers, which would leave a request hanging while the store is down.
+        lifecycle.Subscribe<EventSourcedGrain<TState, TEvent>>(
+            GrainLifecycleStage.Activate - 2,
+            async cancellationToken => _preloaded = await store.ReadStreamAsync(StreamId, 0, cancellationToken));
     }
 
     public async Task<KeyValuePair<int, TState>> ReadStateFromStorage()

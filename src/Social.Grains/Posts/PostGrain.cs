@@ -20,6 +20,8 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
 
     public async Task<PostView> CreateAsync(UserId author, string text)
     {
+        // An unknown author fails the command before anything is written.
+        await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
         await ExecuteAsync(state => state.Create(Id, author, text, clock.GetUtcNow()));
         return await ToViewAsync();
     }
@@ -34,9 +36,10 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
 
     public async Task<CommentView> AddCommentAsync(CommentId commentId, UserId author, string text)
     {
+        // An unknown author fails the command before anything is written.
+        var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
         await ExecuteAsync(state => state.AddComment(commentId, author, text, clock.GetUtcNow()));
         var comment = State.Comments[commentId];
-        var summary = await GrainFactory.GetGrain<IUserGrain>(comment.AuthorId.Value).GetSummaryAsync();
         return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
     }
 

@@ -12,6 +12,9 @@ namespace Social.Grains.Users;
 public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, TimeProvider clock)
     : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
 {
+    // The counts last read from the read model, for answering a write while Redis is down.
+    private UserCounts _counts = new(Followers: 0, Posts: 0);
+
     private UserId Id => new(this.GetPrimaryKeyString());
 
     protected override string StreamId => Id.StreamId;
@@ -27,7 +30,8 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     public async Task<UserView> GetAsync()
     {
         EnsureExists();
-        return ToView(await readModels.ReadCountsAsync(Id));
+        _counts = await readModels.ReadCountsAsync(Id);
+        return ToView(_counts);
     }
 
     public Task<UserSummary> GetSummaryAsync()
@@ -41,7 +45,7 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     public async Task<UserView> UpdateProfileAsync(string? displayName, string? bio)
     {
         await ExecuteAsync(state => state.UpdateProfile(displayName, bio, clock.GetUtcNow()));
-        return ToView(await readModels.ReadCountsAsync(Id));
+        return ToView(await CountsAfterWriteAsync());
     }
 
     public async Task FollowAsync(UserId followee)
@@ -58,6 +62,20 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
 
     public Task<bool> ExistsAsync() => Task.FromResult(State.Exists);
+
+    // A write commits whether or not Redis is up; its answer then carries the counts last seen.
+    private async Task<UserCounts> CountsAfterWriteAsync()
+    {
+        try
+        {
+            _counts = await readModels.ReadCountsAsync(Id);
+        }
+        catch (StoreUnavailableException)
+        {
+        }
+
+        return _counts;
+    }
 
     private void EnsureExists()
     {

@@ -110,6 +110,30 @@ public sealed class DomainErrorTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task CreateAsync_ByUnregisteredAuthor_ThrowsNotFoundAndAppendsNothing()
+    {
+        var unregistered = Ids.NewUser();
+        var post = Ids.NewPost();
+
+        await Assert.ThrowsAsync<NotFoundException>(() => Cluster.Post(post).CreateAsync(unregistered, "Who wrote this?"));
+
+        // A command that reports a failure must not have committed its event (projections would fan it out).
+        Assert.Empty(await Database.TypesAsync(post.StreamId));
+    }
+
+    [Fact]
+    public async Task AddCommentAsync_ByUnregisteredUser_ThrowsNotFoundAndAppendsNothing()
+    {
+        var author = (await Cluster.RegisterAsync(1))[0];
+        var post = Ids.NewPost();
+        await Cluster.Post(post).CreateAsync(author, "Post");
+
+        await Assert.ThrowsAsync<NotFoundException>(() => Cluster.Post(post).AddCommentAsync(Ids.NewComment(), Ids.NewUser(), "Ghost comment"));
+
+        Assert.Equal(["V1.PostCreated"], await Database.TypesAsync(post.StreamId));
+    }
+
+    [Fact]
     public async Task DeleteAsync_ByOtherThanAuthor_ThrowsForbiddenAndKeepsThePost()
     {
         var users = await Cluster.RegisterAsync(2);

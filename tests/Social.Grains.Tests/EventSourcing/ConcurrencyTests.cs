@@ -177,6 +177,8 @@ public sealed class ConcurrencyTests(StoresFixture stores) : IAsyncLifetime
         // A command that ran out of retries against the other activation fails as a conflict and writes nothing.
         var outcomes = likes.Select(l => l.Outcome.Result).Concat(comments.Select(c => c.Outcome.Result)).ToList();
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.IsType<ConflictException>(o.Error));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{outcomes.Count(o => !o.Succeeded)} of {outcomes.Count} commands ran out of retries against the other activation.");
         var events = await Database.ReadAsync(post.StreamId);
         Assert.Equal(Enumerable.Range(1, events.Count).Select(v => (long)v), events.Select(e => e.Version));
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());

@@ -1,5 +1,6 @@
 using Social.Abstractions.Posts;
 using Social.Domain.Errors;
+using Social.Domain.Ids;
 using Social.Grains.Tests.TestHost;
 using Social.Testing;
 using Xunit;
@@ -67,7 +68,7 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         var deleted = Ids.NewPost();
         var comment = Ids.NewComment();
         PostView before;
-        Social.Domain.Ids.UserId author;
+        UserId author;
         await using (var first = await GrainCluster.StartAsync(database.ConnectionString, stores.Redis.ConnectionString))
         {
             (author, var reader, _) = await RegisterThreeAsync(first);
@@ -90,8 +91,7 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         Assert.Equal(0, (await second.Post(live).GetAsync()).Comments);
     }
 
-    internal static async Task<(Social.Domain.Ids.UserId Author, Social.Domain.Ids.UserId Reader, Social.Domain.Ids.UserId Other)> RegisterThreeAsync(
-        GrainCluster cluster)
+    private static async Task<(UserId Author, UserId Reader, UserId Other)> RegisterThreeAsync(GrainCluster cluster)
     {
         var users = await cluster.RegisterAsync(3);
         return (users[0], users[1], users[2]);

@@ -6,7 +6,6 @@ using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Domain.Ids;
-using Social.Grains.EventSourcing;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.ReadModels;
 using StackExchange.Redis;
@@ -47,17 +46,18 @@ public sealed class GrainCluster : IAsyncDisposable
         var redisOptions = ConfigurationOptions.Parse(redisConnectionString);
         redisOptions.AbortOnConnectFail = false;
         var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
-        IEventStore store = new PostgresEventStore(dataSource);
+        var store = decorate?.Invoke(new PostgresEventStore(dataSource)) ?? new PostgresEventStore(dataSource);
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
-            silo.Services.AddSingleton(decorate?.Invoke(store) ?? store);
+            silo.AddSocialGrains();
+            silo.Services.AddSingleton(store);
             silo.Services.AddSingleton<IReadModelQueries>(new RedisReadModelQueries(redis));
             silo.Services.AddSingleton(TimeProvider.System);
         });
 
+        builder.ConfigureClient(client => client.Services.AddSocialExceptionSerialization());
         var cluster = builder.Build();
         try
         {

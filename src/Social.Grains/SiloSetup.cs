@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Social.Grains.EventSourcing;
+
+namespace Social.Grains;
+
+/// <summary>What a silo needs to run these grains, in one place for the host and the tests.</summary>
+public static class SiloSetup
+{
+    public static ISiloBuilder AddSocialGrains(this ISiloBuilder silo)
+    {
+        silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
+        silo.Services.AddSocialExceptionSerialization();
+        return silo;
+    }
+
+    /// <summary>
+    /// Lets the stores' own exceptions travel inside <c>StoreUnavailableException</c> from a grain to its caller
+    /// (Orleans serializes only exceptions of the namespaces it is told about); clients need it too.
+    /// </summary>
+    public static IServiceCollection AddSocialExceptionSerialization(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(options =>
+        {
+            options.SupportedNamespacePrefixes.Add("Npgsql");
+            options.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+        });
+}
