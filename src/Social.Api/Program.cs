@@ -1,3 +1,4 @@
+using Social.Api.Admin;
 using Social.Api.Auth;
 using Social.Api.Hosting;
 using Social.Api.Posts;
@@ -15,6 +16,7 @@ app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapPostEndpoints();
 app.MapTimelineEndpoints();
+app.MapAdminEndpoints();
 app.MapHealthEndpoints();
 app.MapOpenApi();
 

@@ -9,7 +9,8 @@ namespace Social.Abstractions.ReadModels;
 /// Writes that touch many keys (fan-out to home timelines) are idempotent instead, and batched; they run after the
 /// event is applied, and the checkpoint records whether they completed, so that a crash between the two is repaired.
 /// Follows, unfollows, post creations and deletions have such side effects: applying them leaves
-/// <see cref="ProjectionCheckpoint.SideEffectsDone"/> behind until <see cref="MarkSideEffectsDoneAsync"/>.
+/// <see cref="ProjectionCheckpoint.SideEffectsDone"/> behind until <see cref="MarkSideEffectsDoneAsync"/>; other events
+/// move it along with them only when nothing before them is pending.
 /// </summary>
 public interface IProjectionStore
 {

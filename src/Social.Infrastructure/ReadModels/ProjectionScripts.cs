@@ -16,7 +16,7 @@ internal static class ProjectionScripts
         """;
 
     private const string Gate = GateWithSideEffects + """
-        redis.call('HSET', KEYS[1], 'done', ARGV[1])
+        if tonumber(redis.call('HGET', KEYS[1], 'done') or '0') == applied then redis.call('HSET', KEYS[1], 'done', ARGV[1]) end
 
         """;
 

@@ -113,7 +113,7 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
         ? Db.SetAddAsync(RedisKeys.MergedAtRead, author.Value)
         : Db.SetRemoveAsync(RedisKeys.MergedAtRead, author.Value));
 
-    public async Task DropAllAsync()
+    public Task DropAllAsync() => RedisCalls.RunAsync(async () =>
     {
         foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
         {
@@ -133,7 +133,7 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
                 await Db.KeyDeleteAsync([.. batch]);
             }
         }
-    }
+    });
 
     private async Task<bool> ApplyAsync(string script, string streamId, long version, RedisKey[] keys, RedisValue[] values)
     {
@@ -148,8 +148,11 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
         {
             var batch = Db.CreateBatch();
             var pending = chunk.SelectMany(reader => commands(batch, reader)).ToArray();
-            batch.Execute();
-            await RedisCalls.RunAsync(() => Task.WhenAll(pending));
+            await RedisCalls.RunAsync(() =>
+            {
+                batch.Execute();
+                return Task.WhenAll(pending);
+            });
         }
     }
 

@@ -52,8 +52,11 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
         var batch = Db.CreateBatch();
         var followers = batch.SortedSetLengthAsync(RedisKeys.Followers(user));
         var posts = batch.HashGetAsync(RedisKeys.User(user), "posts");
-        batch.Execute();
-        await RedisCalls.RunAsync(() => Task.WhenAll(followers, posts));
+        await RedisCalls.RunAsync(() =>
+        {
+            batch.Execute();
+            return Task.WhenAll(followers, posts);
+        });
         return new UserCounts(await followers, (long?)await posts ?? 0);
     }
 
