@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
+using Social.Abstractions.EventStore;
 using Social.Grains;
+using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
 
@@ -42,6 +44,8 @@ internal static class SiloHosting
                 options.ConnectionString = postgres;
             });
             silo.AddSocialGrains();
+            // Committed events reach the projections over Orleans streams read from the event store itself.
+            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = postgres);
         });
     }
 }

@@ -85,30 +85,54 @@ public sealed class PostgresEventStore : IEventStore
         LIMIT $3
         """;
 
-    // The events of one partition (see PartitionOf), in the commit-safe order of ReadAllSql, and the cut itself (the
-    // snapshot's xmin), returned even when no event is: a partition with nothing new below the cut is fully read up to
-    // it, so its next read starts there and does not rescan other partitions' events. The MATERIALIZED sub-query takes
-    // the cut once from the statement's snapshot, the same snapshot that decides which rows are visible. The read walks
-    // events_global_position_idx from the last position and filters by partition: no index per partition is needed,
-    // and the number of partitions can change without a schema change; catching up from far behind reads each
-    // partition's share of the global order, so the whole log is scanned once per partition.
+    // The events of one partition (see PartitionOf), in the commit-safe order of ReadAllSql. The read takes a window of
+    // the global order after the last position (at most $6 rows, up to the cut: the snapshot's xmin) through
+    // events_global_position_idx, keeps the partition's events among them (at most $3), and fetches those by primary
+    // key. A window rather than "the partition's next $3 events": the planner cannot know that a partition holds an
+    // eighth of the rows, and with a filter it estimates as rare it prefers to fetch and sort everything up to the cut,
+    // which for a reader far behind is the whole log, on every read. With a window each read costs at most $6 index
+    // entries however far behind the reader is; no index per partition is needed, and the number of partitions can
+    // change without a schema change.
+    // The statement also returns the cut and the window's size and end, even when no event comes back, so that the
+    // reader knows how far it has read (see PartitionPage.Next); and held_back: whether events of the partition are
+    // committed above the cut, waiting for an older transaction to end, so that a reader can look again shortly
+    // instead of waiting for the next commit. The MATERIALIZED sub-queries run once, in the statement's snapshot, the
+    // snapshot that also decides which rows are visible.
     // The partition expression must stay equal to PartitionOf: the first four bytes of the MD5 of the UTF-8 stream id,
     // as an unsigned big-endian number, modulo the partition count.
     internal const string ReadPartitionSql = $"""
-        WITH cut AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-        SELECT cut.xmin, e.*
+        WITH cut AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+        scanned AS MATERIALIZED (
+            SELECT transaction_id, sequence, {PartitionExpression} % $4 = $5 AS mine
+            FROM events
+            WHERE (transaction_id, sequence) > ($1, $2)
+              AND transaction_id < (SELECT xmin FROM cut)
+            ORDER BY transaction_id, sequence
+            LIMIT $6),
+        window_end AS MATERIALIZED (
+            SELECT transaction_id, sequence FROM scanned ORDER BY transaction_id DESC, sequence DESC LIMIT 1),
+        held AS MATERIALIZED (
+            SELECT EXISTS (
+                SELECT 1 FROM events
+                WHERE transaction_id >= (SELECT xmin FROM cut)
+                  AND {PartitionExpression} % $4 = $5) AS held_back)
+        SELECT cut.xmin, held.held_back, (SELECT count(*) FROM scanned), window_end.transaction_id, window_end.sequence, e.*
         FROM cut
+        CROSS JOIN held
+        LEFT JOIN window_end ON true
         LEFT JOIN LATERAL (
             SELECT {SelectColumns}
             FROM events
-            WHERE (transaction_id, sequence) > ($1, $2)
-              AND transaction_id < cut.xmin
-              AND ('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint % $4 = $5
-            ORDER BY transaction_id, sequence
-            LIMIT $3
+            WHERE sequence IN (SELECT sequence FROM scanned WHERE mine ORDER BY transaction_id, sequence LIMIT $3)
         ) e ON true
         ORDER BY e.transaction_id, e.sequence
         """;
+
+    // How many rows of the global order one partition read may look at, per event it may return: with evenly spread
+    // streams a window of maxCount times the partition count holds about maxCount of the partition's events.
+    private const int MaxReadWindow = 16_384;
+
+    private const string PartitionExpression = "('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint";
 
     private const string NotifySql = $"SELECT pg_notify('{CommittedChannel}', $1)";
 
@@ -224,29 +248,44 @@ public sealed class PostgresEventStore : IEventStore
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
+            var window = (int)Math.Clamp((long)maxCount * partitionCount, maxCount, Math.Max(maxCount, MaxReadWindow));
             await using var command = new NpgsqlCommand(ReadPartitionSql, connection);
             command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partitionCount });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partition });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
 
             var events = new List<RecordedEvent>();
             ulong cut = 0;
+            var heldBack = false;
+            long scanned = 0;
+            var windowEnd = after;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 cut = reader.GetFieldValue<ulong>(0);
-                if (!reader.IsDBNull(1))
+                heldBack = reader.GetBoolean(1);
+                scanned = reader.GetInt64(2);
+                if (!reader.IsDBNull(3))
                 {
-                    events.Add(ReadEvent(reader, offset: 1));
+                    windowEnd = new GlobalPosition(reader.GetFieldValue<ulong>(3), reader.GetInt64(4));
+                }
+
+                if (!reader.IsDBNull(5))
+                {
+                    events.Add(ReadEvent(reader, offset: 5));
                 }
             }
 
-            // A full page may stop short of the cut; otherwise everything of the partition below the cut has been read
-            // (and the last event, below the cut, comes before it).
-            var next = events.Count == maxCount ? events[^1].Position : new GlobalPosition(cut, 0);
-            return new PartitionPage(events, Max(next, after));
+            // A full page may stop short of the window's end, and a full window short of the cut; otherwise everything
+            // of the partition below the cut has been read (and every row read lies below the cut).
+            var more = events.Count == maxCount || scanned == window;
+            var next = events.Count == maxCount ? events[^1].Position
+                : scanned == window ? windowEnd
+                : new GlobalPosition(cut, 0);
+            return new PartitionPage(events, Max(next, after), more, heldBack);
         }
         catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
         {
@@ -511,6 +550,15 @@ public sealed class PostgresEventStore : IEventStore
 /// <param name="Events">The events, in commit-safe order.</param>
 /// <param name="Next">
 /// Where the next read of the partition starts (its <c>after</c>): the last event's position when the page is full;
-/// otherwise the commit-safe cut, because every event of the partition before it has been returned.
+/// the end of the stretch of the global order that was looked through when that was all there was room for; otherwise
+/// the commit-safe cut, because every event of the partition before it has been returned. A page can be empty and
+/// still move <paramref name="Next"/> on.
 /// </param>
-public sealed record PartitionPage(IReadOnlyList<RecordedEvent> Events, GlobalPosition Next);
+/// <param name="More">
+/// Whether the read stopped before the commit-safe cut, for want of room: read again from <paramref name="Next"/> at once.
+/// </param>
+/// <param name="HeldBack">
+/// Whether more events of the partition are committed but not yet readable, because a transaction that began before
+/// theirs is still running: they will be readable as soon as it ends.
+/// </param>
+public sealed record PartitionPage(IReadOnlyList<RecordedEvent> Events, GlobalPosition Next, bool More, bool HeldBack);

@@ -9,18 +9,22 @@ namespace Social.Infrastructure.Streaming;
 /// position that may become the checkpoint.
 /// </summary>
 /// <remarks>
-/// The agent reports a batch once it leaves the queue cache (<see cref="IQueueAdapterReceiver.MessagesDeliveredAsync(IList{IBatchContainer}, CancellationToken)"/>).
-/// With Orleans's <c>SimpleQueueCache</c> a batch leaves only when no consumer cursor is at or before it, and a cursor
-/// moves past a batch only after the consumer's call for it returned, so a reported batch has been processed by every
-/// consumer of its stream. The cache lets batches go oldest first, and drops without reporting a batch whose delivery
-/// failed for good (after <see cref="EventStoreStreamOptions.MaxDeliveryTime"/>). So reports arrive in the order batches
-/// were handed out, and a batch passed over by a later report failed: the acknowledged position then stays before it
-/// for the life of this receiver, and the next receiver of the queue delivers it again.
+/// A batch is reported once it leaves the agent's queue cache. With Orleans's <c>SimpleQueueCache</c> a batch leaves
+/// only when no consumer cursor is at or before it, and a cursor moves past a batch only after the consumer's call for
+/// it returned (or the agent's retries for it ran out), so a reported batch has been processed by every consumer of its
+/// stream. The cache lets batches go oldest first, and drops without reporting a batch whose delivery failed for good
+/// (after <see cref="EventStoreStreamOptions.MaxDeliveryTime"/>). So reports come in the order batches were handed out,
+/// and a batch passed over by a later report failed: the acknowledged position then stays before it for the life of
+/// this receiver, and the next receiver of the queue delivers it again.
 /// </remarks>
 internal sealed class DeliveryLedger(GlobalPosition start)
 {
-    // Handed out and not yet acknowledged, oldest first. A null batch marks a stretch read empty up to a cut.
+    // Handed out and not yet reported, oldest first; a null batch marks a stretch read empty up to a cut.
     private readonly Queue<(GlobalPosition Through, EventStoreBatchContainer? Batch)> _pending = new();
+
+    // The latest stretch read empty after the last batch handed out: kept apart, so that polling while batches are
+    // outstanding does not grow the queue.
+    private GlobalPosition? _trailingCut;
 
     /// <summary>Every event of the partition at or before this position has been processed by all its consumers.</summary>
     public GlobalPosition Acknowledged { get; private set; } = start;
@@ -31,16 +35,24 @@ internal sealed class DeliveryLedger(GlobalPosition start)
     /// <summary>The first batch that was not delivered to all its consumers, once one has been dropped.</summary>
     public EventStoreBatchContainer? Failed { get; private set; }
 
-    /// <summary>Whether the last acknowledgement covered at least one event (rather than only empty stretches).</summary>
+    /// <summary>Whether the last report acknowledged at least one event (rather than only stretches read empty).</summary>
     public bool AcknowledgedEvents { get; private set; }
 
     public void HandedOut(EventStoreBatchContainer batch)
     {
-        if (Failed is null)
+        if (Failed is not null)
         {
-            _pending.Enqueue((batch.Through, batch));
-            Outstanding++;
+            return;
         }
+
+        if (_trailingCut is { } cut)
+        {
+            _pending.Enqueue((cut, null));
+            _trailingCut = null;
+        }
+
+        _pending.Enqueue((batch.Through, batch));
+        Outstanding++;
     }
 
     /// <summary>Records that the partition holds no further event up to <paramref name="cut"/>.</summary>
@@ -57,7 +69,7 @@ internal sealed class DeliveryLedger(GlobalPosition start)
         }
         else
         {
-            _pending.Enqueue((cut, null));
+            _trailingCut = cut;
         }
     }
 
@@ -68,12 +80,7 @@ internal sealed class DeliveryLedger(GlobalPosition start)
         AcknowledgedEvents = false;
         foreach (var batch in delivered.OfType<EventStoreBatchContainer>())
         {
-            if (Failed is not null)
-            {
-                return null;
-            }
-
-            while (_pending.TryPeek(out var head))
+            while (Failed is null && _pending.TryPeek(out var head))
             {
                 if (head.Batch is null)
                 {
@@ -98,14 +105,21 @@ internal sealed class DeliveryLedger(GlobalPosition start)
                 // A later batch was reported before this one: the cache dropped it undelivered.
                 Failed = head.Batch;
                 _pending.Clear();
+                _trailingCut = null;
                 Outstanding = 0;
                 return Failed;
             }
         }
 
-        while (Failed is null && _pending.TryPeek(out var cut) && cut.Batch is null)
+        while (Failed is null && _pending.TryPeek(out var head) && head.Batch is null)
         {
             Acknowledge();
+        }
+
+        if (Failed is null && _pending.Count == 0 && _trailingCut is { } cut)
+        {
+            Acknowledged = cut;
+            _trailingCut = null;
         }
 
         return null;
