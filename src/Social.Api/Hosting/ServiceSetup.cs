@@ -9,6 +9,7 @@ using Social.Api.OpenApi;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Migrations;
+using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
 
@@ -32,6 +33,7 @@ internal static class ServiceSetup
         services.AddSingleton(NpgsqlDataSource.Create(postgres));
         services.AddSingleton<IEventStore, PostgresEventStore>();
         services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddSingleton<TransportLag>();
         services.AddSingleton<PasswordHashing>();
         services.AddSocialReadModels(builder.Configuration);
 

@@ -132,7 +132,7 @@ public sealed class PostgresEventStore : IEventStore
     // streams a window of maxCount times the partition count holds about maxCount of the partition's events.
     private const int MaxReadWindow = 16_384;
 
-    private const string PartitionExpression = "('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint";
+    internal const string PartitionExpression = "('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint";
 
     private const string NotifySql = $"SELECT pg_notify('{CommittedChannel}', $1)";
 

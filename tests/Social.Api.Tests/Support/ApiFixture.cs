@@ -7,6 +7,7 @@ namespace Social.Api.Tests.Support;
 public class ApiFixture(StoresFixture stores) : IAsyncLifetime
 {
     private SocialApiFactory? _factory;
+    private Task<HttpClient>? _admin;
 
     public SocialApiFactory Factory => _factory ?? throw new InvalidOperationException("not started");
 
@@ -21,6 +22,9 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
         var handle = Handles.Unique(prefix);
         return (await Factory.SignUpAsync(handle), handle);
     }
+
+    /// <summary>A client of the configured administrator, registered on first use.</summary>
+    public Task<HttpClient> AdminAsync() => _admin ??= Factory.SignUpAsync(SocialApiFactory.Admin);
 
     public async ValueTask InitializeAsync() => _factory = await SocialApiFactory.StartAsync(stores, Settings);
 
