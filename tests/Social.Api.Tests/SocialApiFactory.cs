@@ -28,10 +28,13 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
     /// <summary>The connection string of this host's own database.</summary>
     public string ConnectionString => postgres;
 
-    public static async Task<SocialApiFactory> StartAsync(StoresFixture stores, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<SocialApiFactory> StartAsync(StoresFixture stores, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(await stores.Postgres.CreateDatabaseAsync("api_tests"), stores.Redis.ConnectionString, settings);
+
+    /// <summary>A host over the given servers, for tests that stop them.</summary>
+    public static SocialApiFactory Start(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        // CreateDatabaseAsync cuts its names to 40 characters and throws on shorter ones, so the prefix is not "api".
-        var factory = new SocialApiFactory(await stores.Postgres.CreateDatabaseAsync("api_tests"), stores.Redis.ConnectionString, settings);
+        var factory = new SocialApiFactory(postgres, redis, settings);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;

@@ -1,0 +1,103 @@
+using System.Net;
+using Social.Api.Tests.Support;
+using Social.Testing;
+using Xunit;
+
+namespace Social.Api.Tests.Outages;
+
+/// <summary>A host over PostgreSQL and Redis servers of its own, which the tests stop and start again.</summary>
+public sealed class StoreOutageTests : IAsyncLifetime
+{
+    private PostgresServer? _postgres;
+    private RedisServer? _redis;
+    private SocialApiFactory? _host;
+
+    private PostgresServer Postgres => _postgres!;
+
+    private SocialApiFactory Host => _host!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        _redis = await RedisServer.StartAsync();
+        _host = SocialApiFactory.Start(await _postgres.CreateDatabaseAsync("outage"), _redis.ConnectionString);
+    }
+
+    [Fact]
+    public async Task Write_PostgresDown_Returns503WithRetryAfterAndWritesNothingThenRecovers()
+    {
+        var handle = Handles.Unique("writer");
+        var writer = await Host.SignUpAsync(handle);
+        var before = await writer.CreatePostIdAsync("before the outage");
+
+        await Postgres.StopAsync();
+        var during = await writer.PostJsonAsync("/api/posts", new { text = "during the outage" });
+        var problem = await ApiAssert.ProblemAsync(during, HttpStatusCode.ServiceUnavailable);
+        Assert.True(during.Headers.RetryAfter is not null, "a 503 carries Retry-After");
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+
+        await Postgres.StartAgainAsync();
+        var after = await RetryUntilAsync(() => writer.PostJsonAsync("/api/posts", new { text = "after the outage" }), HttpStatusCode.Created);
+
+        var events = await Host.EventsAppendedByAsync(handle);
+        Assert.Equal(2, events);
+        Assert.NotEqual(before, ApiAssert.String(await ApiAssert.JsonAsync(after, HttpStatusCode.Created), "id"));
+    }
+
+    [Fact]
+    public async Task Redis_Down_ReadsReturn503AndWritesStillCommit()
+    {
+        var handle = Handles.Unique("reader");
+        var client = await Host.SignUpAsync(handle);
+
+        await _redis!.StopAsync();
+        try
+        {
+            var read = await client.GetPathAsync("/api/timelines/home");
+            await ApiAssert.ProblemAsync(read, HttpStatusCode.ServiceUnavailable);
+            Assert.True(read.Headers.RetryAfter is not null, "a 503 carries Retry-After");
+
+            var write = await client.PostJsonAsync("/api/posts", new { text = "while Redis is down" });
+            await ApiAssert.JsonAsync(write, HttpStatusCode.Created);
+            Assert.Equal(1, await Host.EventsAppendedByAsync(handle));
+        }
+        finally
+        {
+            await _redis.StartAgainAsync();
+        }
+    }
+
+    private static async Task<HttpResponseMessage> RetryUntilAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode == expected || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+}
