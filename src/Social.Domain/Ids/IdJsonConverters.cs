@@ -3,59 +3,45 @@ using System.Text.Json.Serialization;
 
 namespace Social.Domain.Ids;
 
-// Ids are plain JSON strings (also as dictionary keys), wherever System.Text.Json meets them.
-
-public sealed class UserIdJsonConverter : JsonConverter<UserId>
+/// <summary>Ids are plain JSON strings (also as dictionary keys), wherever System.Text.Json meets them.</summary>
+public abstract class StringIdJsonConverter<TId> : JsonConverter<TId>
 {
-    public override UserId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
+    public override TId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Parse(reader.GetString());
 
-    public override void Write(Utf8JsonWriter writer, UserId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
+    public override void Write(Utf8JsonWriter writer, TId value, JsonSerializerOptions options) => writer.WriteStringValue(Format(value));
 
-    public override UserId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
+    public override TId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Parse(reader.GetString());
 
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, UserId value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value.Value);
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, TId value, JsonSerializerOptions options) =>
+        writer.WritePropertyName(Format(value));
 
+    protected abstract TId Parse(string? value);
+
+    protected abstract string Format(TId id);
+}
+
+public sealed class UserIdJsonConverter : StringIdJsonConverter<UserId>
+{
     // Stored ids are trusted as they are: a later change of the handle rules must not make old events unreadable.
-    private static UserId FromString(string? s) =>
-        string.IsNullOrEmpty(s) ? throw new JsonException("A user id must be a non-empty string.") : new UserId(s);
+    protected override UserId Parse(string? value) =>
+        string.IsNullOrEmpty(value) ? throw new JsonException("A user id must be a non-empty string.") : new UserId(value);
+
+    protected override string Format(UserId id) => id.Value;
 }
 
-public sealed class PostIdJsonConverter : JsonConverter<PostId>
+public sealed class PostIdJsonConverter : StringIdJsonConverter<PostId>
 {
-    public override PostId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
+    protected override PostId Parse(string? value) =>
+        PostId.TryParse(value, out var id) ? id : throw new JsonException($"'{value}' is not a post id.");
 
-    public override void Write(Utf8JsonWriter writer, PostId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
-
-    public override PostId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
-
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, PostId value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value.Value);
-
-    private static PostId FromString(string? s) =>
-        PostId.TryParse(s, out var id) ? id : throw new JsonException($"'{s}' is not a post id.");
+    protected override string Format(PostId id) => id.Value;
 }
 
-public sealed class CommentIdJsonConverter : JsonConverter<CommentId>
+public sealed class CommentIdJsonConverter : StringIdJsonConverter<CommentId>
 {
-    public override CommentId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
+    protected override CommentId Parse(string? value) =>
+        CommentId.TryParse(value, out var id) ? id : throw new JsonException($"'{value}' is not a comment id.");
 
-    public override void Write(Utf8JsonWriter writer, CommentId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
-
-    public override CommentId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FromString(reader.GetString());
-
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, CommentId value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value.Value);
-
-    private static CommentId FromString(string? s) =>
-        CommentId.TryParse(s, out var id) ? id : throw new JsonException($"'{s}' is not a comment id.");
+    protected override string Format(CommentId id) => id.Value;
 }
