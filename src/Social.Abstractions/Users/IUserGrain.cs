@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Social.Domain.Ids;
 
 namespace Social.Abstractions.Users;
@@ -6,6 +7,10 @@ namespace Social.Abstractions.Users;
 /// A user account, keyed by the normalized handle (see <see cref="UserId"/>). Its events are the user's stream
 /// in the event store; registering appends at version 0, so only one registration of a handle can ever commit.
 /// </summary>
+/// <remarks>
+/// The queries that other grains make (exists, summary) interleave with a running command: they only read state, and
+/// two users following each other at once would otherwise each wait for the other.
+/// </remarks>
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Registers the user; fails with a conflict when the handle is taken.</summary>
@@ -17,9 +22,11 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserView> GetAsync();
 
     /// <summary>The handle and display name; fails with not found for an unknown handle.</summary>
+    [AlwaysInterleave]
     Task<UserSummary> GetSummaryAsync();
 
     /// <summary>The stored password hash, or null when no such user is registered.</summary>
+    [AlwaysInterleave]
     Task<string?> GetPasswordHashAsync();
 
     /// <summary>Changes the display name and/or bio; a null argument keeps the current value.</summary>
@@ -32,5 +39,6 @@ public interface IUserGrain : IGrainWithStringKey
     Task UnfollowAsync(UserId followee);
 
     /// <summary>True when the user is registered.</summary>
+    [AlwaysInterleave]
     Task<bool> ExistsAsync();
 }

@@ -95,15 +95,13 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
 
     private async Task<ProjectionCheckpoint> CheckpointAsync()
     {
-        if (_checkpoint is null)
+        _checkpoint ??= await store.GetCheckpointAsync(StreamId);
+        if (_checkpoint.SideEffectsDone < _checkpoint.Applied)
         {
-            _checkpoint = await store.GetCheckpointAsync(StreamId);
-            if (_checkpoint.SideEffectsDone < _checkpoint.Applied)
-            {
-                // A crash came between applying the last event and finishing its fan-out: finish it now.
-                var last = (await events.ReadStreamAsync(StreamId, _checkpoint.Applied - 1))[0];
-                await CompleteSideEffectsAsync(last.Version, EventTypes.Deserialize(last.Type, last.Data));
-            }
+            // The last event's fan-out did not finish (a crash, or a store failure that made the transport redeliver
+            // the event): finish it before anything else.
+            var last = (await events.ReadStreamAsync(StreamId, _checkpoint.Applied - 1))[0];
+            await CompleteSideEffectsAsync(last.Version, EventTypes.Deserialize(last.Type, last.Data));
         }
 
         return _checkpoint;

@@ -39,17 +39,17 @@ internal static class ProjectionScripts
         return 1
         """;
 
-    // KEYS: checkpoint, post hash, author's timeline, author's hash. ARGV: version, id, author, text, created at, capacity.
+    // KEYS: checkpoint, post hash, author's timeline, author's post set. ARGV: version, id, author, text, created at, capacity.
     public const string PostCreated = GateWithSideEffects + """
         redis.call('HSET', KEYS[2], 'author', ARGV[3], 'text', ARGV[4], 'createdAt', ARGV[5], 'comments', 0, 'likes', 0)
         redis.call('ZADD', KEYS[3], 0, ARGV[2])
         redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[6]) - 1)
-        redis.call('HINCRBY', KEYS[4], 'posts', 1)
+        redis.call('ZADD', KEYS[4], 0, ARGV[2])
         return 1
         """;
 
     // The post's hash becomes a tombstone, so a page that still holds its id skips it instead of rebuilding it.
-    // KEYS: checkpoint, post hash, author's timeline, author's hash, comment page. ARGV: version, comment key prefix, id.
+    // KEYS: checkpoint, post hash, author's timeline, author's post set, comment page. ARGV: version, comment key prefix, id.
     public const string PostDeleted = GateWithSideEffects + """
         local post = ARGV[3]
         for _, comment in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
@@ -58,7 +58,7 @@ internal static class ProjectionScripts
         redis.call('DEL', KEYS[2], KEYS[5])
         redis.call('HSET', KEYS[2], 'deleted', 1)
         redis.call('ZREM', KEYS[3], post)
-        redis.call('HINCRBY', KEYS[4], 'posts', -1)
+        redis.call('ZREM', KEYS[4], post)
         return 1
         """;
 

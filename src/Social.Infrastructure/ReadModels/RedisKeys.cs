@@ -13,7 +13,9 @@ internal static class RedisKeys
     public const string Prefix = "s:";
 
     /// <summary>A projection's checkpoint in an event-store stream: <c>applied</c> and <c>done</c> versions.</summary>
-    public static RedisKey Checkpoint(string streamId) => $"{Prefix}cp:{streamId}";
+    public static RedisKey Checkpoint(string streamId) => CheckpointPrefix + streamId;
+
+    public const string CheckpointPrefix = Prefix + "cp:";
 
     public static RedisKey Post(PostId post) => $"{Prefix}post:{post.Value}";
 
@@ -32,6 +34,12 @@ internal static class RedisKeys
     public static RedisKey HomeTimeline(UserId user) => $"{Prefix}home:{user.Value}";
 
     public static RedisKey UserTimeline(UserId user) => $"{Prefix}posts:{user.Value}";
+
+    /// <summary>
+    /// Every live post of an author, uncapped: the post count is its size. A set, not a counter, because a rebuild that
+    /// runs beside live projections may replay a post's creation, and adding a member twice counts it once.
+    /// </summary>
+    public static RedisKey AuthoredPosts(UserId user) => $"{Prefix}authored:{user.Value}";
 
     /// <summary>Authors whose posts are merged into readers' pages at read time instead of fanned out.</summary>
     public static RedisKey MergedAtRead => $"{Prefix}merged";

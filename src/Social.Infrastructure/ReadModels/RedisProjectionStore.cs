@@ -41,12 +41,12 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
 
     public Task<bool> ApplyPostCreatedAsync(string streamId, long version, PostRecord post) =>
         ApplyAsync(ProjectionScripts.PostCreated, streamId, version,
-            [RedisKeys.Post(post.Id), RedisKeys.UserTimeline(post.AuthorId), RedisKeys.User(post.AuthorId)],
+            [RedisKeys.Post(post.Id), RedisKeys.UserTimeline(post.AuthorId), RedisKeys.AuthoredPosts(post.AuthorId)],
             [post.Id.Value, post.AuthorId.Value, post.Text, Time(post.CreatedAt), _options.Capacity]);
 
     public Task<bool> ApplyPostDeletedAsync(string streamId, long version, PostId post, UserId author) =>
         ApplyAsync(ProjectionScripts.PostDeleted, streamId, version,
-            [RedisKeys.Post(post), RedisKeys.UserTimeline(author), RedisKeys.User(author), RedisKeys.Comments(post)],
+            [RedisKeys.Post(post), RedisKeys.UserTimeline(author), RedisKeys.AuthoredPosts(author), RedisKeys.Comments(post)],
             [RedisKeys.CommentPrefix, post.Value]);
 
     public Task<bool> ApplyCommentAddedAsync(string streamId, long version, CommentRecord comment) =>
@@ -113,14 +113,27 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
         ? Db.SetAddAsync(RedisKeys.MergedAtRead, author.Value)
         : Db.SetRemoveAsync(RedisKeys.MergedAtRead, author.Value));
 
+    // Projections keep running while the keys go, so the checkpoints go last: whatever a projection wrote while the
+    // data was being dropped belongs to a stream whose checkpoint is dropped afterwards, and is written again when the
+    // stream is replayed (every script is idempotent or resets what it counts once its checkpoint is gone).
     public Task DropAllAsync() => RedisCalls.RunAsync(async () =>
+    {
+        await DeleteKeysAsync(RedisKeys.Prefix + "*", key => !key.StartsWith(RedisKeys.CheckpointPrefix, StringComparison.Ordinal));
+        await DeleteKeysAsync(RedisKeys.CheckpointPrefix + "*", _ => true);
+    });
+
+    private async Task DeleteKeysAsync(string pattern, Func<string, bool> include)
     {
         foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
         {
             var batch = new List<RedisKey>(1000);
-            await foreach (var key in server.KeysAsync(pattern: RedisKeys.Prefix + "*", pageSize: 1000))
+            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000))
             {
-                batch.Add(key);
+                if (include(key!))
+                {
+                    batch.Add(key);
+                }
+
                 if (batch.Count == 1000)
                 {
                     await Db.KeyDeleteAsync([.. batch]);
@@ -133,7 +146,7 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
                 await Db.KeyDeleteAsync([.. batch]);
             }
         }
-    });
+    }
 
     private async Task<bool> ApplyAsync(string script, string streamId, long version, RedisKey[] keys, RedisValue[] values)
     {

@@ -51,13 +51,13 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
     {
         var batch = Db.CreateBatch();
         var followers = batch.SortedSetLengthAsync(RedisKeys.Followers(user));
-        var posts = batch.HashGetAsync(RedisKeys.User(user), "posts");
+        var posts = batch.SortedSetLengthAsync(RedisKeys.AuthoredPosts(user));
         await RedisCalls.RunAsync(() =>
         {
             batch.Execute();
             return Task.WhenAll(followers, posts);
         });
-        return new UserCounts(await followers, (long?)await posts ?? 0);
+        return new UserCounts(await followers, await posts);
     }
 
     private async Task<TimelinePage> ReadTimelineAsync(string script, UserId user, PageRequest page)
