@@ -42,8 +42,8 @@ public sealed class ProjectionFailoverTests(StoresFixture stores)
         UserId[] everyone = [.. authors, .. readers];
         await Task.WhenAll(readers.Select((reader, i) => Task.WhenAll(
             authors.Where((_, j) => Follows(i, j)).Select(author => cluster.User(reader).FollowAsync(author)))));
-        // One at a time: the authors' follows form a cycle, and concurrent follows around a cycle deadlock (see
-        // TimelineProjectionTests.MutualFollow_BothAtOnce_BothCommitAndBothListsShowIt).
+        // One at a time: the authors' follows form a cycle, and this test should not depend on concurrent follows around
+        // a cycle, which TimelineProjectionTests.MutualFollow_BothAtOnce_BothCommitAndBothListsShowIt is about.
         for (var j = 0; j < Authors; j++)
         {
             await cluster.User(authors[j]).FollowAsync(authors[(j + 1) % Authors]);
