@@ -234,7 +234,8 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
     /// <summary>Waits for the signal, for at most <paramref name="timeout"/>.</summary>
     private static async Task WaitAsync(Task signal, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (signal.IsCompleted)
+        // The caller's remaining time can run out between its check and this call: nothing is left to wait.
+        if (signal.IsCompleted || timeout <= TimeSpan.Zero)
         {
             return;
         }
