@@ -343,6 +343,15 @@ public sealed class TimelineProjectionTests(TimelineFixture fixture) : IClassFix
         var (author, followers) = (users[0], users[1..]);
         await Cluster.FollowAsync(followers, author);
         await Eventually.AssertAsync(async () => Assert.Equal(5, (await Queries.ReadCountsAsync(author)).Followers));
+        // Also wait for the follows' backfill, which would otherwise copy the half-projected post below into homes.
+        await Eventually.AssertAsync(async () =>
+        {
+            foreach (var follower in followers)
+            {
+                var checkpoint = await Cluster.Store.GetCheckpointAsync(follower.StreamId);
+                Assert.Equal(checkpoint.Applied, checkpoint.SideEffectsDone);
+            }
+        });
 
         // The first half of the projection of the post, as a silo that died before the fan-out leaves it.
         var post = Ids.NewPost();
