@@ -25,6 +25,7 @@ internal sealed class CompletionWatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task? _poller;
+    private int _foundByPoll;
 
     private CompletionWatcher(ConnectionMultiplexer redis)
     {
@@ -32,8 +33,11 @@ internal sealed class CompletionWatcher : IAsyncDisposable
         _channel = RedisChannel.Pattern($"__keyspace@{redis.GetDatabase().Database}__:{Prefix}*");
     }
 
-    /// <summary>Completions found by a poll rather than by a notification (should be none).</summary>
-    public int FoundByPoll { get; private set; }
+    /// <summary>
+    /// Completions that the fallback poll saw before their notification was handled: mostly a race won by the poll,
+    /// timed as precisely; a lost notification would be timed up to one poll interval late.
+    /// </summary>
+    public int FoundByPoll => Volatile.Read(ref _foundByPoll);
 
     public static async Task<CompletionWatcher> StartAsync(ConnectionMultiplexer redis)
     {
@@ -111,7 +115,7 @@ internal sealed class CompletionWatcher : IAsyncDisposable
             if (values[0].HasValue && values[1].HasValue && (long)values[1] >= (long)values[0] && (long)values[0] >= 1
                 && _pending.TryRemove(postId, out _) && pending.Done.TrySetResult(new Completion(Interlocked.Read(ref pending.AppliedAt), now)) && byPoll)
             {
-                FoundByPoll++;
+                Interlocked.Increment(ref _foundByPoll);
             }
         }
         catch (RedisException)

@@ -83,10 +83,12 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"  one fan-out's parts outside Orleans, µs per follower: read followers {per(parts.Read)}, write timelines {per(parts.Write)}, " +
                  $"both interleaved as the grain does {per(parts.Loop)}" +
                  (double.IsNaN(rawOne) ? "" : Invariant($" (raw ZADD+trim into the home timelines, 1 in flight: {rawOne:N2})")) +
-                 $"; removing (delete fan-out) {per(parts.Remove)}; interleaved {parts.LoopCpu.Describe(parts.Followers, "follower")}");
+                 $"; removing (delete fan-out) {per(parts.Remove)}" +
+                 (parts.Repeats > 1 ? $"; means of {parts.Repeats} repeats" : "") +
+                 $"; {parts.PartsCpu.Describe(4L * parts.Repeats * parts.Followers, "follower pass")}");
             foreach (var run in parts.Concurrent)
             {
-                Line(Invariant($"  {run.Count,3} such fan-outs at once outside Orleans: {run.DeliveriesPerSecond,9:N0} deliveries/s ") +
+                Line(Invariant($"  {run.AtOnce,3} such fan-outs at once outside Orleans ({run.Count} in all): {run.DeliveriesPerSecond,9:N0} deliveries/s ") +
                      Invariant($"(ratio to raw ZADD+trim {run.DeliveriesPerSecond / raw:N2}); {run.Cpu.Describe((long)run.Count * run.Followers, "delivery")}"));
             }
         }
