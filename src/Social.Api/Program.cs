@@ -2,6 +2,7 @@ using Social.Api.Admin;
 using Social.Api.Auth;
 using Social.Api.Hosting;
 using Social.Api.Posts;
+using Social.Api.RealTime;
 using Social.Api.Timelines;
 using Social.Api.Users;
 
@@ -17,6 +18,7 @@ app.MapUserEndpoints();
 app.MapPostEndpoints();
 app.MapTimelineEndpoints();
 app.MapAdminEndpoints();
+app.MapFeedHub();
 app.MapHealthEndpoints();
 app.MapOpenApi();
 

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Social.Abstractions.RealTime;
+using Social.Grains.Projections;
 using Orleans.Serialization;
 using Social.Grains.EventSourcing;
 
@@ -11,6 +14,10 @@ public static class SiloSetup
     {
         silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
         silo.Services.AddSocialExceptionSerialization();
+        // A host that serves clients registers its own notifier first; any other silo pushes to nobody.
+        silo.Services.TryAddSingleton<IFeedNotifier, NoFeedClients>();
+        silo.Services.AddOptions<FeedOptions>();
+        silo.Services.AddSingleton<FeedPushes>();
         return silo;
     }
 

@@ -8,7 +8,7 @@ namespace Social.Abstractions.ReadModels;
 /// changes nothing, and an event that arrives after a gap is refused so the projection can catch up first.
 /// Writes that touch many keys (fan-out to home timelines) are idempotent instead, and batched; they run after the
 /// event is applied, and the checkpoint records whether they completed, so that a crash between the two is repaired.
-/// Follows, unfollows, post creations and deletions have such side effects: applying them leaves
+/// Follows, unfollows, post creations and deletions, and comments (the push to the post's author) have such side effects: applying them leaves
 /// <see cref="ProjectionCheckpoint.SideEffectsDone"/> behind until <see cref="MarkSideEffectsDoneAsync"/>; other events
 /// move it along with them only when nothing before them is pending.
 /// </summary>
@@ -53,17 +53,23 @@ public interface IProjectionStore
     /// <summary>The number of followers of a user.</summary>
     Task<long> CountFollowersAsync(UserId user);
 
-    /// <summary>Puts a post into the home timelines of <paramref name="readers"/>, each capped, in pipelined batches.</summary>
+    /// <summary>
+    /// Puts a post into the home timelines of <paramref name="readers"/>, each capped, a batch per round trip. A post
+    /// that lands behind a newer one is remembered as a late arrival, so that <c>?since=</c> still finds it.
+    /// </summary>
     Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);
 
     /// <summary>Takes a post out of the home timelines of <paramref name="readers"/>.</summary>
     Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);
 
-    /// <summary>Merges the author's most recent posts (up to <paramref name="count"/>) into a reader's home timeline.</summary>
-    Task MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count);
+    /// <summary>
+    /// Merges the author's most recent posts (up to <paramref name="count"/>) into a reader's home timeline, as late
+    /// arrivals; answers those that were not there yet.
+    /// </summary>
+    Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count);
 
-    /// <summary>Takes the author's posts out of a reader's home timeline.</summary>
-    Task RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author);
+    /// <summary>Takes the author's posts out of a reader's home timeline; answers those that were there.</summary>
+    Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author);
 
     /// <summary>Marks an author as too widely followed to fan out on write (their posts are merged at read time), or not.</summary>
     Task SetMergedAtReadTimeAsync(UserId author, bool merged);

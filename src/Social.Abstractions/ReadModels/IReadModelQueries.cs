@@ -10,6 +10,12 @@ public interface IReadModelQueries
     /// <summary>The reader's home timeline: their posts and those of everyone they follow, newest first.</summary>
     Task<TimelinePage> ReadHomeTimelineAsync(UserId reader, PageRequest page);
 
+    /// <summary>The views of these posts, for pushes; posts whose view is missing or deleted are left out.</summary>
+    Task<IReadOnlyList<PostView>> ReadPostsAsync(IReadOnlyList<PostId> posts);
+
+    /// <summary>One comment as clients see it, for pushes; null when it is gone.</summary>
+    Task<CommentView?> ReadCommentAsync(PostId post, CommentId comment);
+
     /// <summary>An author's posts, newest first.</summary>
     Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page);
 

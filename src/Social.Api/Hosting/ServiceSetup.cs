@@ -6,6 +6,7 @@ using Social.Api.Auth;
 using Social.Api.Errors;
 using Social.Api.Idempotency;
 using Social.Api.OpenApi;
+using Social.Api.RealTime;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Migrations;
@@ -36,6 +37,7 @@ internal static class ServiceSetup
         services.AddSingleton<TransportLag>();
         services.AddSingleton<PasswordHashing>();
         services.AddSocialReadModels(builder.Configuration);
+        services.AddSocialRealTime(builder.Configuration);
 
         builder.AddSocialSilo(postgres);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);

@@ -12,8 +12,9 @@ namespace Social.Grains.Projections;
 /// threshold are not fanned out: readers merge their recent posts into their pages at read time.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Posts)]
-public sealed class PostProjectionGrain(IEventStore events, IProjectionStore store, IOptions<TimelineOptions> options)
-    : ProjectionGrain(events, store), IPostProjectionGrain
+public sealed class PostProjectionGrain(
+    IEventStore events, IProjectionStore store, FeedPushes pushes, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store, pushes), IPostProjectionGrain
 {
     private readonly TimelineOptions _options = options.Value;
 
@@ -30,32 +31,40 @@ public sealed class PostProjectionGrain(IEventStore events, IProjectionStore sto
         _ => Store.ApplyNothingAsync(StreamId, version),
     };
 
-    protected override async Task<bool> RunSideEffectsAsync(object @event)
+    internal override async Task<bool> RunSideEffectsAsync(object @event, FeedPush push)
     {
         switch (@event)
         {
             case PostCreated e:
                 await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
+                await push.PostAddedAsync([e.AuthorId], e.PostId);
                 if (await Store.CountFollowersAsync(e.AuthorId) > _options.MergeAtReadThreshold)
                 {
                     // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
                     await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
+                    await push.PostAddedAsync(await push.ConnectedFollowersAsync(e.AuthorId), e.PostId);
                     return true;
                 }
 
                 await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
                 {
                     await Store.AddToHomeTimelinesAsync(followers, e.PostId);
+                    await push.PostAddedAsync(followers, e.PostId);
                 }
 
                 return true;
             case PostDeleted e:
                 await Store.RemoveFromHomeTimelinesAsync([e.AuthorId], e.PostId);
+                await push.PostRemovedAsync([e.AuthorId], e.PostId);
                 await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
                 {
                     await Store.RemoveFromHomeTimelinesAsync(followers, e.PostId);
+                    await push.PostRemovedAsync(followers, e.PostId);
                 }
 
+                return true;
+            case CommentAdded e:
+                await push.CommentAddedAsync(e.PostId, e.CommentId);
                 return true;
             default:
                 return false;

@@ -12,7 +12,7 @@ namespace Social.Grains.Projections;
 /// ones from the event store first, and side effects (fan-out) left unfinished by a crash are completed before the
 /// next event. So the read models can be dropped and rebuilt, and a silo can die at any point.
 /// </summary>
-public abstract class ProjectionGrain(IEventStore events, IProjectionStore store)
+public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, FeedPushes pushes)
     : Grain, IProjectionGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordedEvent>
 {
     private ProjectionCheckpoint? _checkpoint;
@@ -59,10 +59,11 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
     protected abstract Task<bool> ApplyAsync(long version, object @event);
 
     /// <summary>
-    /// The event's effects on other keys (fan-out), idempotent, run after it was applied; true for the kinds of event
-    /// that have them (see <see cref="IProjectionStore"/>), whose checkpoint then records that they completed.
+    /// The event's effects on other keys (fan-out) and its pushes to connected clients, idempotent, run after it was
+    /// applied; true for the kinds of event that have them (see <see cref="IProjectionStore"/>), whose checkpoint then
+    /// records that they completed. A crash in between repeats them: pushes are at least once.
     /// </summary>
-    protected virtual Task<bool> RunSideEffectsAsync(object @event) => Task.FromResult(false);
+    internal virtual Task<bool> RunSideEffectsAsync(object @event, FeedPush push) => Task.FromResult(false);
 
     private async Task ApplyOneAsync(RecordedEvent recorded)
     {
@@ -80,17 +81,17 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
         }
 
         _checkpoint = new ProjectionCheckpoint(recorded.Version, _checkpoint!.SideEffectsDone);
-        await CompleteSideEffectsAsync(recorded.Version, @event);
+        await CompleteSideEffectsAsync(recorded, @event);
     }
 
-    private async Task CompleteSideEffectsAsync(long version, object @event)
+    private async Task CompleteSideEffectsAsync(RecordedEvent recorded, object @event)
     {
-        if (await RunSideEffectsAsync(@event))
+        if (await RunSideEffectsAsync(@event, pushes.For(recorded)))
         {
-            await store.MarkSideEffectsDoneAsync(StreamId, version);
+            await store.MarkSideEffectsDoneAsync(StreamId, recorded.Version);
         }
 
-        _checkpoint = new ProjectionCheckpoint(version, version);
+        _checkpoint = new ProjectionCheckpoint(recorded.Version, recorded.Version);
     }
 
     private async Task<ProjectionCheckpoint> CheckpointAsync()
@@ -101,7 +102,7 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
             // The last event's fan-out did not finish (a crash, or a store failure that made the transport redeliver
             // the event): finish it before anything else.
             var last = (await events.ReadStreamAsync(StreamId, _checkpoint.Applied - 1))[0];
-            await CompleteSideEffectsAsync(last.Version, EventTypes.Deserialize(last.Type, last.Data));
+            await CompleteSideEffectsAsync(last, EventTypes.Deserialize(last.Type, last.Data));
         }
 
         return _checkpoint;

@@ -11,8 +11,9 @@ namespace Social.Grains.Projections;
 /// posts merged into the follower's home timeline on follow, and taken out again on unfollow.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
-public sealed class UserProjectionGrain(IEventStore events, IProjectionStore store, IOptions<TimelineOptions> options)
-    : ProjectionGrain(events, store), IUserProjectionGrain
+public sealed class UserProjectionGrain(
+    IEventStore events, IProjectionStore store, FeedPushes pushes, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store, pushes), IUserProjectionGrain
 {
     protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
 
@@ -27,15 +28,15 @@ public sealed class UserProjectionGrain(IEventStore events, IProjectionStore sto
 
     // The follower was added to the followee's followers before this runs, and a post is put in its author's timeline
     // before its fan-out reads the followers: whichever of a concurrent follow and post comes second sees the other.
-    protected override async Task<bool> RunSideEffectsAsync(object @event)
+    internal override async Task<bool> RunSideEffectsAsync(object @event, FeedPush push)
     {
         switch (@event)
         {
             case UserFollowed e:
-                await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill);
+                await push.PostsAddedAsync(e.Follower, await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill));
                 return true;
             case UserUnfollowed e:
-                await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee);
+                await push.PostsRemovedAsync(e.Follower, await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee));
                 return true;
             default:
                 return false;

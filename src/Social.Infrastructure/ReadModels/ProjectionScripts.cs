@@ -62,8 +62,9 @@ internal static class ProjectionScripts
         return 1
         """;
 
+    // Its side effect is the push to the post's author.
     // KEYS: checkpoint, comment hash, comment page, post hash. ARGV: version, id, post, author, text, created at.
-    public const string CommentAdded = Gate + """
+    public const string CommentAdded = GateWithSideEffects + """
         redis.call('HSET', KEYS[2], 'postId', ARGV[3], 'author', ARGV[4], 'text', ARGV[5], 'createdAt', ARGV[6])
         redis.call('ZADD', KEYS[3], 0, ARGV[2])
         redis.call('HINCRBY', KEYS[4], 'comments', 1)
@@ -86,18 +87,47 @@ internal static class ProjectionScripts
 
     public const string Nothing = Gate + "return 1";
 
-    // KEYS: author's timeline, reader's home timeline. ARGV: how many, capacity.
-    public const string MergeAuthor = """
-        local ids = redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, tonumber(ARGV[1]))
-        for _, id in ipairs(ids) do redis.call('ZADD', KEYS[2], 0, id) end
-        redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[2]) - 1)
-        return #ids
+    // A post that lands in a home timeline behind a newer one (a slower fan-out, a follow's backfill) is also kept in the
+    // reader's late set as "newest:post", the newest id present when it landed. A client that had seen up to some id
+    // X <= newest may have missed it although it is older than X, so ?since=X also returns it (QueryScripts).
+    private const string AddToHome = $$"""
+        local function add(reader, id, capacity)
+            local home = '{{RedisKeys.Prefix}}home:' .. reader
+            local added = redis.call('ZADD', home, 0, id)
+            redis.call('ZREMRANGEBYRANK', home, 0, -capacity - 1)
+            local newest = redis.call('ZRANGE', home, -1, -1)[1]
+            if newest ~= id then
+                local late = '{{RedisKeys.Prefix}}late:' .. reader
+                redis.call('ZADD', late, 0, newest .. ':' .. id)
+                redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
+            end
+            return added
+        end
+
         """;
 
-    // KEYS: author's timeline, reader's home timeline.
+    // ARGV: post, capacity, readers…
+    public const string FanOut = AddToHome + """
+        local capacity = tonumber(ARGV[2])
+        for i = 3, #ARGV do add(ARGV[i], ARGV[1], capacity) end
+        return #ARGV - 2
+        """;
+
+    // KEYS: author's timeline. ARGV: reader, how many, capacity. Answers the ids that were not in the timeline yet.
+    public const string MergeAuthor = AddToHome + """
+        local added = {}
+        for _, id in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, tonumber(ARGV[2]))) do
+            if add(ARGV[1], id, tonumber(ARGV[3])) == 1 then added[#added + 1] = id end
+        end
+        return added
+        """;
+
+    // KEYS: author's timeline, reader's home timeline. Answers the ids that were in the home timeline.
     public const string RemoveAuthor = """
-        local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-        for _, id in ipairs(ids) do redis.call('ZREM', KEYS[2], id) end
-        return #ids
+        local removed = {}
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+            if redis.call('ZREM', KEYS[2], id) == 1 then removed[#removed + 1] = id end
+        end
+        return removed
         """;
 }

@@ -8,8 +8,29 @@ namespace Social.Infrastructure.ReadModels;
 /// </summary>
 internal static class QueryScripts
 {
-    private const string Page = $$"""
-        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
+    private const string Hydrate = $$"""
+        local p = '{{RedisKeys.Prefix}}'
+
+        local function hydrate(page, next, visible)
+            local out = { next }
+            for _, id in ipairs(page) do
+                local post = redis.call('HMGET', p .. 'post:' .. id, 'author', 'text', 'createdAt', 'comments', 'likes', 'deleted')
+                if not post[6] then
+                    if not post[1] then
+                        for _, v in ipairs({ id, '', '', '', '', '0', '0' }) do out[#out + 1] = v end
+                    elseif visible(post[1]) then
+                        local name = redis.call('HGET', p .. 'user:' .. post[1], 'displayName') or post[1]
+                        for _, v in ipairs({ id, post[1], name, post[2], post[3], post[4], post[5] }) do out[#out + 1] = v end
+                    end
+                end
+            end
+            return out
+        end
+
+        """;
+
+    private const string Page = Hydrate + """
+        local limit = tonumber(ARGV[2])
         local max = ARGV[3] == '' and '+' or '(' .. ARGV[3]
         local min = ARGV[4] == '' and '-' or '(' .. ARGV[4]
 
@@ -31,31 +52,24 @@ internal static class QueryScripts
             return page, next
         end
 
-        local function hydrate(page, next, visible)
-            local out = { next }
-            for _, id in ipairs(page) do
-                local post = redis.call('HMGET', p .. 'post:' .. id, 'author', 'text', 'createdAt', 'comments', 'likes', 'deleted')
-                if not post[6] then
-                    if not post[1] then
-                        for _, v in ipairs({ id, '', '', '', '', '0', '0' }) do out[#out + 1] = v end
-                    elseif visible(post[1]) then
-                        local name = redis.call('HGET', p .. 'user:' .. post[1], 'displayName') or post[1]
-                        for _, v in ipairs({ id, post[1], name, post[2], post[3], post[4], post[5] }) do out[#out + 1] = v end
-                    end
-                end
-            end
-            return out
-        end
-
         """;
 
     // ARGV: reader, limit, cursor, since. The reader's home timeline, merged with the recent posts of the widely
-    // followed authors they follow (not fanned out on write), without posts of authors they no longer follow.
+    // followed authors they follow (not fanned out on write), without posts of authors they no longer follow. With
+    // since, also the older posts that landed while since was already there (the late set, see ProjectionScripts):
+    // a client that had seen since may not have seen them.
     public const string HomeTimeline = Page + """
         local reader = ARGV[1]
+        local home = p .. 'home:' .. reader
         local following = p .. 'following:' .. reader
         local function follows(author) return author == reader or redis.call('ZSCORE', following, author) end
-        local ids = redis.call('ZREVRANGEBYLEX', p .. 'home:' .. reader, max, min, 'LIMIT', 0, limit + 1)
+        local ids = redis.call('ZREVRANGEBYLEX', home, max, min, 'LIMIT', 0, limit + 1)
+        if ARGV[4] ~= '' then
+            for _, entry in ipairs(redis.call('ZRANGEBYLEX', p .. 'late:' .. reader, '[' .. ARGV[4], '+')) do
+                local id = string.sub(entry, string.find(entry, ':', 1, true) + 1)
+                if id < ARGV[4] and (ARGV[3] == '' or id < ARGV[3]) and redis.call('ZSCORE', home, id) then ids[#ids + 1] = id end
+            end
+        end
         for _, author in ipairs(redis.call('SMEMBERS', p .. 'merged')) do
             if follows(author) then
                 for _, id in ipairs(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. author, max, min, 'LIMIT', 0, limit + 1)) do
@@ -71,6 +85,24 @@ internal static class QueryScripts
     public const string UserTimeline = Page + """
         local page, next = take(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. ARGV[1], max, min, 'LIMIT', 0, limit + 1))
         return hydrate(page, next, function() return true end)
+        """;
+
+    // ARGV: post ids. Their views, seven fields each as in a page (without the cursor); missing ones left out.
+    public const string Posts = Hydrate + """
+        local out = hydrate(ARGV, '', function() return true end)
+        local views = {}
+        for i = 2, #out, 7 do
+            if out[i + 1] ~= '' then for j = i, i + 6 do views[#views + 1] = out[j] end end
+        end
+        return views
+        """;
+
+    // ARGV: comment id. Four fields: author, display name, text, created at; nothing when it is gone.
+    public const string Comment = $$"""
+        local p = '{{RedisKeys.Prefix}}'
+        local c = redis.call('HMGET', p .. 'comment:' .. ARGV[1], 'author', 'text', 'createdAt')
+        if not c[1] then return {} end
+        return { c[1], redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1], c[2], c[3] }
         """;
 
     // ARGV: post, limit, cursor. Oldest first; five fields per comment: id, author, display name, text, created at.

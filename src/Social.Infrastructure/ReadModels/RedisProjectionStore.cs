@@ -91,23 +91,25 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
     public async Task<long> CountFollowersAsync(UserId user) =>
         await RedisCalls.RunAsync(() => Db.SortedSetLengthAsync(RedisKeys.Followers(user)));
 
-    public Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
-        PipelineAsync(readers, (batch, reader) =>
-        [
-            batch.SortedSetAddAsync(RedisKeys.HomeTimeline(reader), post.Value, 0),
-            batch.SortedSetRemoveRangeByRankAsync(RedisKeys.HomeTimeline(reader), 0, -_options.Capacity - 1),
-        ]);
+    public async Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post)
+    {
+        foreach (var chunk in readers.Chunk(_options.FanOutBatchSize))
+        {
+            RedisValue[] values = [post.Value, _options.Capacity, .. chunk.Select(reader => (RedisValue)reader.Value)];
+            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.FanOut, [], values));
+        }
+    }
 
     public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
         PipelineAsync(readers, (batch, reader) => [batch.SortedSetRemoveAsync(RedisKeys.HomeTimeline(reader), post.Value)]);
 
-    public Task MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
-        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.MergeAuthor,
-            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)], [count, _options.Capacity]));
+    public async Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
+        PostIds(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.MergeAuthor,
+            [RedisKeys.UserTimeline(author)], [reader.Value, count, _options.Capacity])));
 
-    public Task RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) =>
-        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.RemoveAuthor,
-            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)]));
+    public async Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) =>
+        PostIds(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.RemoveAuthor,
+            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)])));
 
     public Task SetMergedAtReadTimeAsync(UserId author, bool merged) => RedisCalls.RunAsync(() => merged
         ? Db.SetAddAsync(RedisKeys.MergedAtRead, author.Value)
@@ -168,6 +170,8 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
             });
         }
     }
+
+    private static PostId[] PostIds(RedisResult ids) => [.. ((RedisResult[])ids!).Select(id => new PostId((string)id!))];
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -18,6 +18,24 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
     public Task<TimelinePage> ReadHomeTimelineAsync(UserId reader, PageRequest page) =>
         ReadTimelineAsync(QueryScripts.HomeTimeline, reader, page);
 
+    public async Task<IReadOnlyList<PostView>> ReadPostsAsync(IReadOnlyList<PostId> posts)
+    {
+        if (posts.Count == 0)
+        {
+            return [];
+        }
+
+        var result = await EvaluateAsync(QueryScripts.Posts, [], [.. posts.Select(post => (RedisValue)post.Value)]);
+        return [.. PostViews(result, 0).Select(entry => entry.View!)];
+    }
+
+    public async Task<CommentView?> ReadCommentAsync(PostId post, CommentId comment)
+    {
+        var result = await EvaluateAsync(QueryScripts.Comment, [], [comment.Value]);
+        return result.Length == 0 ? null
+            : new CommentView(comment.Value, post.Value, new UserSummary((string)result[0]!, (string)result[1]!), (string)result[2]!, Time(result[3]));
+    }
+
     public Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page) =>
         ReadTimelineAsync(QueryScripts.UserTimeline, author, page);
 
@@ -63,8 +81,13 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
     private async Task<TimelinePage> ReadTimelineAsync(string script, UserId user, PageRequest page)
     {
         var result = await EvaluateAsync(script, [], [user.Value, page.Limit, page.Cursor ?? "", page.Since ?? ""]);
+        return new TimelinePage(PostViews(result, 1), Cursor(result[0]));
+    }
+
+    private static List<TimelineEntry> PostViews(RedisResult[] result, int start)
+    {
         var items = new List<TimelineEntry>();
-        for (var i = 1; i + PostFields <= result.Length; i += PostFields)
+        for (var i = start; i + PostFields <= result.Length; i += PostFields)
         {
             var id = (string)result[i]!;
             var author = (string)result[i + 1]!;
@@ -73,7 +96,7 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
                 (long)result[i + 5], (long)result[i + 6])));
         }
 
-        return new TimelinePage(items, Cursor(result[0]));
+        return items;
     }
 
     private async Task<RedisResult[]> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values) =>

@@ -67,12 +67,12 @@ public sealed class FlakyFanOut
 
         public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => inner.RemoveFromHomeTimelinesAsync(readers, post);
 
-        public Task MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
+        public Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
             owner._backfills.TryRemove(reader, out _)
-                ? Task.FromException(Blip())
+                ? Task.FromException<IReadOnlyList<PostId>>(Blip())
                 : inner.MergeIntoHomeTimelineAsync(reader, author, count);
 
-        public Task RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) => inner.RemoveAuthorFromHomeTimelineAsync(reader, author);
+        public Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) => inner.RemoveAuthorFromHomeTimelineAsync(reader, author);
 
         public Task SetMergedAtReadTimeAsync(UserId author, bool merged) => inner.SetMergedAtReadTimeAsync(author, merged);
 

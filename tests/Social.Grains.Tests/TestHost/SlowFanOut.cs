@@ -82,22 +82,29 @@ public sealed class SlowFanOut(TimeSpan delayPerBatch)
 
         public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => SlowlyAsync(() => inner.RemoveFromHomeTimelinesAsync(readers, post));
 
-        public Task MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) => SlowlyAsync(() => inner.MergeIntoHomeTimelineAsync(reader, author, count));
+        public Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) => SlowlyAsync(() => inner.MergeIntoHomeTimelineAsync(reader, author, count));
 
-        public Task RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) => SlowlyAsync(() => inner.RemoveAuthorFromHomeTimelineAsync(reader, author));
+        public Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) => SlowlyAsync(() => inner.RemoveAuthorFromHomeTimelineAsync(reader, author));
 
         public Task SetMergedAtReadTimeAsync(UserId author, bool merged) => Run(() => inner.SetMergedAtReadTimeAsync(author, merged));
 
         public Task DropAllAsync() => Run(inner.DropAllAsync);
 
-        private async Task SlowlyAsync(Func<Task> write)
+        private async Task SlowlyAsync(Func<Task> write) => await SlowlyAsync(async () =>
+        {
+            await write();
+            return true;
+        });
+
+        private async Task<T> SlowlyAsync<T>(Func<Task<T>> write)
         {
             Interlocked.Increment(ref counters.InFlight);
             try
             {
                 await Task.Delay(owner._delay);
-                await Run(write);
+                var result = await Run(write);
                 Interlocked.Increment(ref counters.Written);
+                return result;
             }
             finally
             {

@@ -85,9 +85,11 @@ internal sealed class ReadModelWorld : IAsyncDisposable
     }
 
     /// <summary>Creates a post (view, author's timeline, count) and fans it out to <paramref name="readers"/>.</summary>
-    public async Task<PostId> PostAsync(UserId author, params UserId[] readers)
+    public Task<PostId> PostAsync(UserId author, params UserId[] readers) => PostAtAsync(Tick(), author, readers);
+
+    /// <summary>As <see cref="PostAsync"/>, with the post made at <paramref name="at"/> rather than on this world's clock.</summary>
+    public async Task<PostId> PostAtAsync(DateTimeOffset at, UserId author, params UserId[] readers)
     {
-        var at = Tick();
         var post = PostId.New(at);
         Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, NextVersion(post.StreamId), new PostRecord(post, author, $"text of {post}", at)));
         await Store.AddToHomeTimelinesAsync([author, .. readers], post);
@@ -104,8 +106,9 @@ internal sealed class ReadModelWorld : IAsyncDisposable
     {
         var at = Tick();
         var comment = CommentId.New(at);
-        Assert.True(await Store.ApplyCommentAddedAsync(post.StreamId, NextVersion(post.StreamId),
-            new CommentRecord(comment, post, author, text ?? $"comment {comment}", at)));
+        var version = NextVersion(post.StreamId);
+        Assert.True(await Store.ApplyCommentAddedAsync(post.StreamId, version, new CommentRecord(comment, post, author, text ?? $"comment {comment}", at)));
+        await Store.MarkSideEffectsDoneAsync(post.StreamId, version);
         return comment;
     }
 

@@ -136,7 +136,7 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
     }
 
     [Fact]
-    public async Task GetCheckpointAsync_PostStreamEvents_SideEffectsOfCreateAndDeleteStayBehindUntilMarked()
+    public async Task GetCheckpointAsync_PostStreamEvents_SideEffectsOfCreateCommentAndDeleteStayBehindUntilMarked()
     {
         var author = World.User("author");
         var post = World.NextPostId();
@@ -149,7 +149,8 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
 
         var comment = CommentId.New(World.Tick());
         Assert.True(await Store.ApplyCommentAddedAsync(stream, 2, new CommentRecord(comment, post, author, "first", World.Tick())));
-        Assert.Equal(new ProjectionCheckpoint(2, 2), await Store.GetCheckpointAsync(stream));
+        Assert.Equal(new ProjectionCheckpoint(2, 1), await Store.GetCheckpointAsync(stream)); // the push to the post's author
+        await Store.MarkSideEffectsDoneAsync(stream, 2);
         Assert.True(await Store.ApplyLikesChangedAsync(stream, 3, post, +1));
         Assert.Equal(new ProjectionCheckpoint(3, 3), await Store.GetCheckpointAsync(stream));
         Assert.True(await Store.ApplyCommentDeletedAsync(stream, 4, post, comment));

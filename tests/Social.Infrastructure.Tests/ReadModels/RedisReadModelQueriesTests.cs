@@ -149,6 +149,58 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     }
 
     [Fact]
+    public async Task ReadHomeTimelineAsync_SinceAPostThatAnOlderOneArrivedBehind_IncludesTheOlderOne()
+    {
+        // Two authors post at once and the older post's fan-out finishes last. A client that saw the newer post and
+        // then lost its connection must still be given the older one by ?since=, or it would never see it.
+        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var now = DateTimeOffset.UtcNow;
+        var before = await World.PostAtAsync(now.AddSeconds(-1), a, reader);
+        var newer = await World.PostAtAsync(now, b, reader);
+        var late = await World.PostAtAsync(now.AddMilliseconds(-5), a, reader);
+
+        var page = await Queries.ReadHomeTimelineAsync(reader, new PageRequest(20, Since: newer.Value));
+
+        Assert.Equal([late.Value], page.Items.Select(i => i.PostId));
+        Assert.DoesNotContain(before.Value, page.Items.Select(i => i.PostId));
+    }
+
+    [Fact]
+    public async Task ReadHomeTimelineAsync_SinceAfterAFollow_IncludesTheBackfilledPostsButNotThoseDeletedSince()
+    {
+        var reader = World.User("reader");
+        var author = World.User("author");
+        var now = DateTimeOffset.UtcNow;
+        var seen = await World.PostAtAsync(now, reader);
+        var old = await World.PostAtAsync(now.AddMinutes(-2), author);
+        var gone = await World.PostAtAsync(now.AddMinutes(-1), author);
+
+        await World.FollowAsync(reader, author);
+        await World.DeletePostAsync(gone, author, reader);
+        var page = await Queries.ReadHomeTimelineAsync(reader, new PageRequest(20, Since: seen.Value));
+
+        Assert.Equal([old.Value], page.Items.Select(i => i.PostId));
+    }
+
+    [Fact]
+    public async Task ReadHomeTimelineAsync_SinceAPostNewerThanAFollowsBackfill_OnlyNewerPosts()
+    {
+        // The backfill landed before since did: a client that saw since had it already, so it is not repeated.
+        var reader = World.User("reader");
+        var author = World.User("author");
+        var now = DateTimeOffset.UtcNow;
+        await World.PostAtAsync(now.AddMinutes(-2), author);
+        await World.PostAtAsync(now.AddMinutes(-1), reader);
+        await World.FollowAsync(reader, author);
+        var since = await World.PostAtAsync(now, author, reader);
+        var newer = await World.PostAtAsync(now.AddSeconds(1), author, reader);
+
+        var page = await Queries.ReadHomeTimelineAsync(reader, new PageRequest(20, Since: since.Value));
+
+        Assert.Equal([newer.Value], page.Items.Select(i => i.PostId));
+    }
+
+    [Fact]
     public async Task ReadHomeTimelineAsync_SinceWithCursorWalk_ReturnsExactlyPostsNewerThanSince()
     {
         var (reader, a, b) = await ReaderFollowingTwoAsync();

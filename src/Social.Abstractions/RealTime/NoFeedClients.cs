@@ -1,0 +1,23 @@
+using Social.Abstractions.Posts;
+using Social.Domain.Ids;
+
+namespace Social.Abstractions.RealTime;
+
+/// <summary>The notifier of a silo that serves no clients (tests of the grains, the benchmark): nobody is connected.</summary>
+public sealed class NoFeedClients : IFeedNotifier
+{
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) => Task.FromResult<IReadOnlyList<UserId>>([]);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) => Task.FromResult<IReadOnlyList<UserId>>([]);
+
+    /// <inheritdoc/>
+    public Task PostAddedAsync(IReadOnlyList<UserId> readers, PostView post) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task PostRemovedAsync(IReadOnlyList<UserId> readers, PostId post) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task CommentAddedAsync(UserId postAuthor, CommentView comment) => Task.CompletedTask;
+}

@@ -1,0 +1,29 @@
+using Social.Abstractions.RealTime;
+using Social.Infrastructure.RealTime;
+using StackExchange.Redis;
+
+namespace Social.Api.RealTime;
+
+/// <summary>The feed hub, its Redis backplane, presence, and the notifier the projections push through.</summary>
+internal static class RealTimeSetup
+{
+    /// <summary>Registers before the silo does, whose grains would otherwise get a notifier that reaches nobody.</summary>
+    public static void AddSocialRealTime(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section));
+        services.AddSingleton<RedisPresence>();
+        services.AddSingleton<FeedConnections>();
+        services.AddSingleton<IFeedNotifier, SignalRFeedNotifier>();
+        services.AddHostedService<PresenceRenewal>();
+        services.AddSignalR().AddStackExchangeRedis(configuration.GetConnectionString("Redis")!, backplane =>
+        {
+            backplane.Configuration.ChannelPrefix = RedisChannel.Literal("social:feed");
+            // As for the read models: the host starts and keeps running while Redis is down.
+            backplane.Configuration.AbortOnConnectFail = false;
+        });
+    }
+
+    public static void MapFeedHub(this IEndpointRouteBuilder app) =>
+        // A connection lives no longer than its token: the client reconnects with a fresh one.
+        app.MapHub<FeedHub>(FeedHub.Path, options => options.CloseOnAuthenticationExpiration = true);
+}

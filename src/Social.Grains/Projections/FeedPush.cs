@@ -1,0 +1,80 @@
+using Social.Abstractions.Posts;
+using Social.Abstractions.ReadModels;
+using Social.Abstractions.RealTime;
+using Social.Domain.Ids;
+
+namespace Social.Grains.Projections;
+
+/// <summary>
+/// The pushes of one event's side effects, after its timeline writes: only to readers who are connected, with the
+/// post's view read once and only if someone is. Disabled (every call does nothing) for events too old to push.
+/// </summary>
+internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bool enabled)
+{
+    private PostView? _view;
+
+    public async Task PostAddedAsync(IReadOnlyList<UserId> readers, PostId post)
+    {
+        var connected = await ConnectedAsync(readers);
+        if (connected.Count > 0 && (_view ??= (await queries.ReadPostsAsync([post])).FirstOrDefault()) is { } view)
+        {
+            await feed.PostAddedAsync(connected, view);
+        }
+    }
+
+    /// <summary>Posts that entered one reader's timeline together (a follow's backfill), oldest first.</summary>
+    public async Task PostsAddedAsync(UserId reader, IReadOnlyList<PostId> posts)
+    {
+        if (posts.Count == 0 || (await ConnectedAsync([reader])).Count == 0)
+        {
+            return;
+        }
+
+        foreach (var view in (await queries.ReadPostsAsync(posts)).OrderBy(view => view.Id, StringComparer.Ordinal))
+        {
+            await feed.PostAddedAsync([reader], view);
+        }
+    }
+
+    public async Task PostRemovedAsync(IReadOnlyList<UserId> readers, PostId post)
+    {
+        if (await ConnectedAsync(readers) is { Count: > 0 } connected)
+        {
+            await feed.PostRemovedAsync(connected, post);
+        }
+    }
+
+    public async Task PostsRemovedAsync(UserId reader, IReadOnlyList<PostId> posts)
+    {
+        if (posts.Count == 0 || (await ConnectedAsync([reader])).Count == 0)
+        {
+            return;
+        }
+
+        foreach (var post in posts)
+        {
+            await feed.PostRemovedAsync([reader], post);
+        }
+    }
+
+    public async Task CommentAddedAsync(PostId post, CommentId comment)
+    {
+        if (!enabled || (await queries.ReadPostsAsync([post])).FirstOrDefault() is not { } view)
+        {
+            return;
+        }
+
+        var author = new UserId(view.Author.Handle);
+        if ((await feed.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added)
+        {
+            await feed.CommentAddedAsync(author, added);
+        }
+    }
+
+    /// <summary>The connected followers of an author whose posts are not fanned out (merged at read time).</summary>
+    public async Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) =>
+        enabled ? await feed.ConnectedFollowersAsync(author) : [];
+
+    private async Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) =>
+        enabled && readers.Count > 0 ? await feed.ConnectedAsync(readers) : [];
+}
