@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.Json;
+using Social.Api.Tests.Support;
+using Xunit;
+
+namespace Social.Api.Tests.RealTime;
+
+/// <summary>Pushes across instances through the Redis backplane, and a client that reconnects elsewhere and resumes.</summary>
+public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : IClassFixture<TwoInstancesFixture>
+{
+    [Fact]
+    public async Task ClientOnTheSecondInstance_ReceivesPushesCausedByWritesOnTheFirst()
+    {
+        var authorHandle = Handles.Unique("author");
+        var author = await instances.First.SignUpAsync(authorHandle);
+        var follower = await instances.First.SignUpAsync(Handles.Unique("follower"));
+        await ApiAssert.NoContentAsync(await follower.SendAsync(HttpMethod.Put, $"/api/users/me/following/{authorHandle}"));
+        await using var feed = await FeedClient.ConnectAsync(instances.OnSecond(follower));
+
+        // Several posts: their projections are spread over both silos, so pushes are made on either instance.
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await author.CreatePostIdAsync($"from the first instance {i}"));
+        }
+
+        foreach (var id in ids)
+        {
+            await feed.WaitForAsync("postAdded", id);
+        }
+
+        await ApiAssert.NoContentAsync(await author.SendAsync(HttpMethod.Delete, $"/api/posts/{ids[0]}"));
+        await feed.WaitForAsync("postRemoved", ids[0]);
+    }
+
+    [Fact]
+    public async Task ClientCutOff_ResumesOnTheOtherInstanceWithSince_ItsViewEqualsTheServersTimeline()
+    {
+        var reader = await instances.First.SignUpAsync(Handles.Unique("reader"));
+        string[] handles = [Handles.Unique("a"), Handles.Unique("b")];
+        var authors = new[] { await instances.First.SignUpAsync(handles[0]), await instances.Second.SignUpAsync(handles[1]) };
+        foreach (var handle in handles)
+        {
+            await ApiAssert.NoContentAsync(await reader.SendAsync(HttpMethod.Put, $"/api/users/me/following/{handle}"));
+        }
+
+        var view = new TimelineView();
+        await using var feed = await FeedClient.ConnectAsync(reader);
+        view.AddPage(await HomeAsync(reader, since: null));
+        var beforeCut = await PostConcurrentlyAsync(authors, 4, "before the cut");
+        foreach (var id in beforeCut)
+        {
+            await feed.WaitForAsync("postAdded", id);
+        }
+
+        view.Apply(feed.Messages);
+        await feed.StopAsync();
+
+        var duringCut = await PostConcurrentlyAsync(authors, 8, "while cut off");
+
+        // Reconnect through the other instance, then fill the gap: since = the newest id seen.
+        var secondReader = instances.OnSecond(reader);
+        await using var resumed = await FeedClient.ConnectAsync(secondReader);
+        var gap = await HomeAsync(secondReader, since: view.NewestId);
+        Assert.Equal(gap.Count, gap.Select(p => p.GetProperty("id").GetString()).Distinct().Count());
+        view.AddPage(gap);
+        var afterResume = await PostConcurrentlyAsync(authors, 4, "after the resume");
+
+        // What the gap page lacked (posts still being projected when it was read) must come as pushes, as must the rest.
+        foreach (var id in duringCut.Where(id => !view.Contains(id)).Concat(afterResume))
+        {
+            await resumed.WaitForAsync("postAdded", id);
+        }
+
+        view.Apply(resumed.Messages);
+        var server = await HomeAsync(reader, since: null);
+        Assert.Equal(server.Select(p => p.GetProperty("id").GetString()!), view.IdsNewestFirst);
+        Assert.Superset(view.IdsNewestFirst.ToHashSet(), beforeCut.Concat(duringCut).Concat(afterResume).ToHashSet());
+    }
+
+    private static async Task<List<string>> PostConcurrentlyAsync(HttpClient[] authors, int count, string text) =>
+        [.. await Task.WhenAll(Enumerable.Range(0, count).Select(i => authors[i % authors.Length].CreatePostIdAsync($"{text} {i}")))];
+
+    // Every page of the home timeline (newer than since, if given), walked with the cursors.
+    private static async Task<List<JsonElement>> HomeAsync(HttpClient client, string? since)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var query = string.Join('&', new[] { "limit=100", cursor is null ? null : $"cursor={cursor}", since is null ? null : $"since={since}" }.OfType<string>());
+            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/timelines/home?{query}"), HttpStatusCode.OK);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
+    /// <summary>What a client holds: the posts of its pages and pushes, by id, as the README tells clients to keep them.</summary>
+    private sealed class TimelineView
+    {
+        private readonly SortedDictionary<string, JsonElement> _posts = new(StringComparer.Ordinal);
+
+        public string? NewestId => _posts.Count == 0 ? null : _posts.Keys.Last();
+
+        public IEnumerable<string> IdsNewestFirst => _posts.Keys.Reverse();
+
+        public bool Contains(string id) => _posts.ContainsKey(id);
+
+        public void AddPage(IEnumerable<JsonElement> posts)
+        {
+            foreach (var post in posts)
+            {
+                _posts[post.GetProperty("id").GetString()!] = post;
+            }
+        }
+
+        public void Apply(IEnumerable<(string Method, JsonElement Payload)> messages)
+        {
+            foreach (var (method, payload) in messages)
+            {
+                var id = payload.GetProperty("id").GetString()!;
+                if (method == "postAdded")
+                {
+                    _posts[id] = payload;
+                }
+                else if (method == "postRemoved")
+                {
+                    _posts.Remove(id);
+                }
+            }
+        }
+    }
+}
