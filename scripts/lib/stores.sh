@@ -16,11 +16,17 @@ postgres_bin() {
   [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
 }
 
-# apt-get only when something is missing, so a prepared machine starts without network.
+# apt-get only when something is missing, so a prepared machine starts without network. Arguments name
+# further packages whose command has the package's name (the test command's chromium).
 ensure_packages() {
-  local missing=()
+  local missing=() extra
   postgres_bin >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  for extra in "$@"; do
+    command -v "$extra" >/dev/null || missing+=("$extra")
+  done
+  # A headless browser still needs a font to draw text in screenshots.
+  [[ " ${missing[*]} " == *" chromium "* ]] && missing+=(fonts-liberation)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} from the system's packages"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

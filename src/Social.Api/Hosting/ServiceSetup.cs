@@ -62,6 +62,9 @@ internal static class ServiceSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The web client (wwwroot): index.html at /, the SignalR browser bundle beside it.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<CommandContextMiddleware>();

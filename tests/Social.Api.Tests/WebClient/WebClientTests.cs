@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Social.Api.Tests.Support;
+using Xunit;
+
+namespace Social.Api.Tests.WebClient;
+
+/// <summary>The web client served at / in headless Chromium, driven as a person would use it.</summary>
+public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task TwoUsersInTwoPages_OnePosts_TheOtherPageShowsItLiveAndItsComments()
+    {
+        var server = api.CreateClient().BaseAddress!;
+        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
+        await using var chromium = await HeadlessChromium.StartAsync();
+        var alicePage = await chromium.OpenAsync(server);
+        var bobPage = await chromium.OpenAsync(server);
+        await SignUpAsync(alicePage, alice);
+        await SignUpAsync(bobPage, bob);
+
+        await bobPage.FillAsync("#follow-handle", alice);
+        await bobPage.ClickAsync("#follow");
+        await FollowerVisibleAsync(alice, bob);
+        await bobPage.EvaluateAsync("window.notReloaded = true");
+
+        var text = $"Hello from {alice}'s page";
+        await alicePage.FillAsync("#post-text", text);
+        await alicePage.ClickAsync("#post");
+        await bobPage.WaitForAsync($"[...document.querySelectorAll('#timeline .text')].some(p => p.textContent === {Js(text)})");
+        Assert.True((await bobPage.EvaluateAsync("window.notReloaded === true"))!.GetValue<bool>());
+
+        // Bob opens the post's comments and writes one; Alice's page is told, as it is her post.
+        await bobPage.ClickAsync("#timeline .post .comments-toggle");
+        await bobPage.FillAsync("#timeline .post .comment-form input", "Nice one");
+        await bobPage.EvaluateAsync("document.querySelector('#timeline .post .comment-form button').click()");
+        await bobPage.WaitForAsync("document.querySelector('#timeline .post .comments li')?.textContent.includes('Nice one')");
+        await alicePage.WaitForAsync("document.querySelector('#timeline .post .comments-toggle').textContent.includes('(1)')");
+
+        var path = Artifacts.Save("web-client-live-post.png", await bobPage.ScreenshotAsync());
+        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
+        Assert.True(new FileInfo(path).Length > 1000);
+    }
+
+    [Fact]
+    public async Task Root_ServesTheWebClientAndTheLocalSignalRBundle()
+    {
+        var client = api.CreateClient();
+
+        var page = await client.GetPathAsync("/");
+        var bundle = await client.GetPathAsync("/lib/signalr/signalr.min.js");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("src=\"lib/signalr/signalr.min.js\"", html);
+        Assert.DoesNotContain("https://", html);
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Contains("HubConnectionBuilder", await bundle.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task SignUpAsync(HeadlessChromium.Page page, string handle)
+    {
+        await page.FillAsync("#handle", handle);
+        await page.FillAsync("#display-name", handle.ToUpperInvariant());
+        await page.FillAsync("#password", SocialApiFactory.DefaultPassword);
+        await page.ClickAsync("#sign-up");
+        await page.WaitForAsync("!document.getElementById('app').hidden && document.getElementById('live').textContent === 'live'");
+    }
+
+    // The follow is committed when the page's request returns; wait until the read side has it too.
+    private async Task FollowerVisibleAsync(string followee, string follower)
+    {
+        var client = api.CreateClient();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/users/{followee}/followers"), HttpStatusCode.OK);
+            if (page.GetProperty("items").EnumerateArray().Any(user => user.GetProperty("handle").GetString() == follower))
+            {
+                return;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"{follower} never appeared among {followee}'s followers");
+    }
+
+    private static string Js(string value) => JsonSerializer.Serialize(value);
+}
