@@ -4,6 +4,19 @@ using Social.Benchmarks;
 
 // The read side's fan-out end to end (post accepted → in every follower's home timeline), against raw pipelined ZADDs
 // on the same Redis in the same run. Starts and stops its own PostgreSQL, Redis and silo; see BenchmarkOptions.Usage.
+// With "push" first: the real-time scenario over the real host process instead (Push/PushOptions.Usage).
+
+if (args.FirstOrDefault() == "push")
+{
+    using var stopPush = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        // Stop cleanly: the host process, Redis and PostgreSQL are stopped by the scenario's disposals.
+        e.Cancel = true;
+        stopPush.Cancel();
+    };
+    return await Social.Benchmarks.Push.PushBenchmark.RunAsync(args[1..], stopPush.Token);
+}
 
 BenchmarkOptions options;
 try
