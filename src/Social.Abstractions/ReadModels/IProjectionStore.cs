@@ -63,8 +63,8 @@ public interface IProjectionStore
     Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);
 
     /// <summary>
-    /// Merges the author's most recent posts (up to <paramref name="count"/>) into a reader's home timeline, as late
-    /// arrivals; answers those that were not there yet.
+    /// Merges the author's most recent posts (up to <paramref name="count"/>) into a reader's home timeline; answers
+    /// those that were not there yet.
     /// </summary>
     Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count);
 

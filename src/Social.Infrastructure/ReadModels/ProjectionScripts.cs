@@ -87,16 +87,18 @@ internal static class ProjectionScripts
 
     public const string Nothing = Gate + "return 1";
 
-    // A post that lands in a home timeline behind a newer one (a slower fan-out, a follow's backfill) is also kept in the
-    // reader's late set as "newest:post", the newest id present when it landed. A client that had seen up to some id
-    // X <= newest may have missed it although it is older than X, so ?since=X also returns it (QueryScripts).
+    // A post that lands in a home timeline behind a newer one (its fan-out finished after a newer post's) is also kept
+    // in the reader's late set as "newest:post", the newest id present when it landed. A client that had seen up to
+    // some id X <= newest may have missed it although it is older than X, so ?since=X also returns it (QueryScripts).
+    // A follow's backfill is not recorded: those posts are older than what the reader had, and ?since= stays "newer
+    // than" for them (connected clients get them pushed).
     private const string AddToHome = $$"""
-        local function add(reader, id, capacity)
+        local function add(reader, id, capacity, recordLate)
             local home = '{{RedisKeys.Prefix}}home:' .. reader
             local added = redis.call('ZADD', home, 0, id)
             redis.call('ZREMRANGEBYRANK', home, 0, -capacity - 1)
-            local newest = redis.call('ZRANGE', home, -1, -1)[1]
-            if newest ~= id then
+            local newest = recordLate and redis.call('ZRANGE', home, -1, -1)[1]
+            if recordLate and newest ~= id then
                 local late = '{{RedisKeys.Prefix}}late:' .. reader
                 redis.call('ZADD', late, 0, newest .. ':' .. id)
                 redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
@@ -109,7 +111,7 @@ internal static class ProjectionScripts
     // ARGV: post, capacity, readers…
     public const string FanOut = AddToHome + """
         local capacity = tonumber(ARGV[2])
-        for i = 3, #ARGV do add(ARGV[i], ARGV[1], capacity) end
+        for i = 3, #ARGV do add(ARGV[i], ARGV[1], capacity, true) end
         return #ARGV - 2
         """;
 
@@ -117,7 +119,7 @@ internal static class ProjectionScripts
     public const string MergeAuthor = AddToHome + """
         local added = {}
         for _, id in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, tonumber(ARGV[2]))) do
-            if add(ARGV[1], id, tonumber(ARGV[3])) == 1 then added[#added + 1] = id end
+            if add(ARGV[1], id, tonumber(ARGV[3]), false) == 1 then added[#added + 1] = id end
         end
         return added
         """;
