@@ -18,6 +18,7 @@ app.MapUserEndpoints();
 app.MapPostEndpoints();
 app.MapTimelineEndpoints();
 app.MapAdminEndpoints();
+app.MapAdminPages();
 app.MapFeedHub();
 app.MapHealthEndpoints();
 app.MapOpenApi();

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Social.Abstractions.Users;
 using Social.Api.Hosting;
 using Social.Domain.Errors;
-using Social.Domain.Ids;
 
 namespace Social.Api.Auth;
 
@@ -19,7 +17,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, IGrainFactory grains, PasswordHashing passwords, TokenIssuer tokens)
+        TokenRequest request, Credentials credentials, TokenIssuer tokens)
     {
         if (string.IsNullOrEmpty(request.Handle) || string.IsNullOrEmpty(request.Password))
         {
@@ -30,15 +28,13 @@ internal static class AuthEndpoints
             }.Where(field => field.Value.Length > 0).ToDictionary());
         }
 
-        var user = UserId.TryFromHandle(request.Handle, out var id) ? id : (UserId?)null;
-        var hash = user is { } known ? await grains.GetGrain<IUserGrain>(known.Value).GetPasswordHashAsync() : null;
-        if (user is null || !passwords.Verify(hash, request.Password))
+        if (await credentials.VerifyAsync(request.Handle, request.Password) is not { } user)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.",
                 detail: "The handle or the password is wrong.");
         }
 
-        return TypedResults.Ok(tokens.Issue(user.Value));
+        return TypedResults.Ok(tokens.Issue(user));
     }
 }
 

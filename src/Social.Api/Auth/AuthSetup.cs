@@ -16,7 +16,8 @@ internal static class AuthSetup
     public static void AddSocialAuth(this IServiceCollection services)
     {
         services.AddSingleton<TokenIssuer>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<Credentials>();
+        services.AddAuthentication(AdminCookie.Selector).AddJwtBearer().AddAdminCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<SocialOptions>>((bearer, social) =>
             {

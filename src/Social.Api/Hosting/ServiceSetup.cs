@@ -7,6 +7,7 @@ using Social.Api.Errors;
 using Social.Api.Idempotency;
 using Social.Api.OpenApi;
 using Social.Api.RealTime;
+using Social.Infrastructure.Diagnostics;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Migrations;
@@ -17,6 +18,12 @@ namespace Social.Api.Hosting;
 /// <summary>Everything the host registers and the order of its middleware, kept out of Program.cs.</summary>
 internal static class ServiceSetup
 {
+    /// <summary>
+    /// How long a stopping host may take: the silo leaves the cluster and hands its stream queues over. Deployments give
+    /// a process longer than this before killing it (docker-compose.yml, k8s/social-api.yaml).
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public static void AddSocialServices(this WebApplicationBuilder builder)
     {
         var postgres = builder.Configuration.GetConnectionString("Postgres");
@@ -31,6 +38,7 @@ internal static class ServiceSetup
         var social = section.Get<SocialOptions>() ?? new SocialOptions();
 
         services.AddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(NpgsqlDataSource.Create(postgres));
         services.AddSingleton<IEventStore, PostgresEventStore>();
         services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
@@ -38,6 +46,9 @@ internal static class ServiceSetup
         services.AddSingleton<PasswordHashing>();
         services.AddSocialReadModels(builder.Configuration);
         services.AddSocialRealTime(builder.Configuration);
+        services.AddSocialReadinessChecks();
+        services.AddSingleton<StoreStatistics>();
+        services.AddAntiforgery(options => options.Cookie.SameSite = SameSiteMode.Strict);
 
         builder.AddSocialSilo(postgres);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);

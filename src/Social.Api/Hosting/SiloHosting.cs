@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Social.Abstractions.EventStore;
 using Social.Grains;
 using Social.Infrastructure.Streaming;
@@ -44,6 +45,8 @@ internal static class SiloHosting
                 options.ConnectionString = postgres;
             });
             silo.AddSocialGrains();
+            // Grain statistics for /dashboard (administrators only, see AdminPages).
+            silo.AddDashboard();
             // Committed events reach the projections over Orleans streams read from the event store itself.
             silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = postgres);
         });

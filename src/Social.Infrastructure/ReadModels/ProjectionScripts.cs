@@ -87,39 +87,56 @@ internal static class ProjectionScripts
 
     public const string Nothing = Gate + "return 1";
 
-    // A post that lands in a home timeline behind a newer one (its fan-out finished after a newer post's) is also kept
-    // in the reader's late set as "newest:post", the newest id present when it landed. A client that had seen up to
-    // some id X <= newest may have missed it although it is older than X, so ?since=X also returns it (QueryScripts).
-    // A follow's backfill is not recorded: those posts are older than what the reader had, and ?since= stays "newer
-    // than" for them (connected clients get them pushed).
+    // A post whose fan-out batch runs after a newer post's fan-out has started may land in a home timeline behind that
+    // post: a client that had seen the newer one would miss it with ?since=, though it is older. For such batches
+    // (s:fanout:newest, the newest post whose fan-out started, is newer; it is set before that post's first write and
+    // read here in the same atomic script as this batch's writes), each reader who is active (a feed connection, or a
+    // timeline read lately: only they can have seen the newer post) and in whose timeline the post is not the newest
+    // gets it in their late set as "newest:post". ?since=X returns those with newest >= X (QueryScripts). Readers who
+    // were not active cost nothing more: when they come back, the page they read has the post.
     private const string AddToHome = $$"""
-        local function add(reader, id, capacity, recordLate)
-            local home = '{{RedisKeys.Prefix}}home:' .. reader
+        local clock = redis.call('TIME')
+        local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+
+        local function active(reader)
+            return tonumber(redis.call('ZSCORE', '{{RedisKeys.Connected}}', reader) or '0') > now
+                or tonumber(redis.call('ZSCORE', '{{RedisKeys.RecentReaders}}', reader) or '0') > now
+        end
+
+        local function add(home, reader, id, capacity, mayLandBehind)
             local added = redis.call('ZADD', home, 0, id)
             redis.call('ZREMRANGEBYRANK', home, 0, -capacity - 1)
-            local newest = recordLate and redis.call('ZRANGE', home, -1, -1)[1]
-            if recordLate and newest ~= id then
-                local late = '{{RedisKeys.Prefix}}late:' .. reader
-                redis.call('ZADD', late, 0, newest .. ':' .. id)
-                redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
+            if mayLandBehind and active(reader) then
+                local newest = redis.call('ZRANGE', home, -1, -1)[1]
+                if newest ~= id then
+                    local late = '{{RedisKeys.Prefix}}late:' .. reader
+                    redis.call('ZADD', late, 0, newest .. ':' .. id)
+                    redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
+                end
             end
             return added
         end
 
         """;
 
-    // ARGV: post, capacity, readers…
-    public const string FanOut = AddToHome + """
-        local capacity = tonumber(ARGV[2])
-        for i = 3, #ARGV do add(ARGV[i], ARGV[1], capacity, true) end
-        return #ARGV - 2
+    // KEYS: the readers' home timelines. ARGV: post, capacity, the readers (in the order of KEYS).
+    public const string FanOut = AddToHome + $$"""
+        local post, capacity = ARGV[1], tonumber(ARGV[2])
+        local newest = redis.call('GET', '{{RedisKeys.NewestFannedOut}}')
+        if not newest or post > newest then redis.call('SET', '{{RedisKeys.NewestFannedOut}}', post) end
+        local mayLandBehind = newest and newest > post
+        for i = 1, #KEYS do add(KEYS[i], ARGV[i + 2], post, capacity, mayLandBehind) end
+        return #KEYS
         """;
 
-    // KEYS: author's timeline. ARGV: reader, how many, capacity. Answers the ids that were not in the timeline yet.
+    // A follow's backfill is not recorded as late: those posts are older than what the reader had, and ?since= stays
+    // "newer than" for them (connected clients get them pushed).
+    // KEYS: author's timeline, reader's home timeline. ARGV: reader, how many, capacity. Answers the ids that were not
+    // in the home timeline yet.
     public const string MergeAuthor = AddToHome + """
         local added = {}
         for _, id in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, tonumber(ARGV[2]))) do
-            if add(ARGV[1], id, tonumber(ARGV[3]), false) == 1 then added[#added + 1] = id end
+            if add(KEYS[2], ARGV[1], id, tonumber(ARGV[3]), false) == 1 then added[#added + 1] = id end
         end
         return added
         """;

@@ -54,12 +54,14 @@ internal static class QueryScripts
 
         """;
 
-    // ARGV: reader, limit, cursor, since. The reader's home timeline, merged with the recent posts of the widely
+    // ARGV: reader, limit, cursor, since, recent until (ms). The reader's home timeline, merged with the recent posts of the widely
     // followed authors they follow (not fanned out on write), without posts of authors they no longer follow. With
-    // since, also the older posts that landed while since was already there (the late set, see ProjectionScripts):
-    // a client that had seen since may not have seen them.
-    public const string HomeTimeline = Page + """
+    // since, also the older posts that landed while since was already there (the reader's late set, see
+    // ProjectionScripts): a client that had seen since may not have seen them.
+    public const string HomeTimeline = Page + $$"""
         local reader = ARGV[1]
+        -- From now on the reader may have seen posts whose fan-out is still running (see ProjectionScripts' late set).
+        redis.call('ZADD', '{{RedisKeys.RecentReaders}}', 'GT', ARGV[5], reader)
         local home = p .. 'home:' .. reader
         local following = p .. 'following:' .. reader
         local function follows(author) return author == reader or redis.call('ZSCORE', following, author) end
@@ -81,7 +83,7 @@ internal static class QueryScripts
         return hydrate(page, next, follows)
         """;
 
-    // ARGV: author, limit, cursor, since.
+    // ARGV: author, limit, cursor, since, unused.
     public const string UserTimeline = Page + """
         local page, next = take(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. ARGV[1], max, min, 'LIMIT', 0, limit + 1))
         return hydrate(page, next, function() return true end)

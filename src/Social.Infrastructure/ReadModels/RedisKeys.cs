@@ -41,6 +41,18 @@ internal static class RedisKeys
     /// </summary>
     public static RedisKey AuthoredPosts(UserId user) => $"{Prefix}authored:{user.Value}";
 
+    /// <summary>The newest post id whose fan-out has started (see ProjectionScripts: late arrivals).</summary>
+    public const string NewestFannedOut = Prefix + "fanout:newest";
+
+    /// <summary>
+    /// Users with a feed connection open, scored by when that expires (RedisPresence). Outside the read models' prefix,
+    /// as is <see cref="RecentReaders"/>: a rebuild does not drop them.
+    /// </summary>
+    public const string Connected = "presence:online";
+
+    /// <summary>Users who read their home timeline lately, scored by when that stops counting.</summary>
+    public const string RecentReaders = "presence:reading";
+
     /// <summary>Authors whose posts are merged into readers' pages at read time instead of fanned out.</summary>
     public static RedisKey MergedAtRead => $"{Prefix}merged";
 }

@@ -95,8 +95,9 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
     {
         foreach (var chunk in readers.Chunk(_options.FanOutBatchSize))
         {
+            RedisKey[] keys = [.. chunk.Select(RedisKeys.HomeTimeline)];
             RedisValue[] values = [post.Value, _options.Capacity, .. chunk.Select(reader => (RedisValue)reader.Value)];
-            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.FanOut, [], values));
+            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.FanOut, keys, values));
         }
     }
 
@@ -105,7 +106,7 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
 
     public async Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count) =>
         PostIds(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.MergeAuthor,
-            [RedisKeys.UserTimeline(author)], [reader.Value, count, _options.Capacity])));
+            [RedisKeys.UserTimeline(author), RedisKeys.HomeTimeline(reader)], [reader.Value, count, _options.Capacity])));
 
     public async Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author) =>
         PostIds(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.RemoveAuthor,

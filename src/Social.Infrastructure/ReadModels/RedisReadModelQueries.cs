@@ -11,6 +11,9 @@ namespace Social.Infrastructure.ReadModels;
 public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadModelQueries
 {
     private const int PostFields = 7;
+
+    /// <summary>How long after reading their home timeline a reader counts as having seen its newest posts.</summary>
+    public static readonly TimeSpan RecentReaderWindow = TimeSpan.FromMinutes(10);
     private const int CommentFields = 5;
 
     private IDatabase Db => redis.GetDatabase();
@@ -80,7 +83,8 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
 
     private async Task<TimelinePage> ReadTimelineAsync(string script, UserId user, PageRequest page)
     {
-        var result = await EvaluateAsync(script, [], [user.Value, page.Limit, page.Cursor ?? "", page.Since ?? ""]);
+        var recentUntil = DateTimeOffset.UtcNow.Add(RecentReaderWindow).ToUnixTimeMilliseconds();
+        var result = await EvaluateAsync(script, [], [user.Value, page.Limit, page.Cursor ?? "", page.Since ?? "", recentUntil]);
         return new TimelinePage(PostViews(result, 1), Cursor(result[0]));
     }
 

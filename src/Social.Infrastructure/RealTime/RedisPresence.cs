@@ -14,7 +14,7 @@ namespace Social.Infrastructure.RealTime;
 /// </summary>
 public sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<FeedOptions> options, TimeProvider clock)
 {
-    private static readonly RedisKey Online = "presence:online";
+    private static readonly RedisKey Online = RedisKeys.Connected;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -31,9 +31,10 @@ public sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<FeedOpt
         return RedisCalls.RunAsync(() => Db.SortedSetAddAsync(Online, entries, SortedSetWhen.GreaterThan));
     }
 
-    /// <summary>Drops the entries that have expired, so the set holds only users connected lately.</summary>
-    public Task ForgetExpiredAsync() =>
-        RedisCalls.RunAsync(() => Db.SortedSetRemoveRangeByScoreAsync(Online, double.NegativeInfinity, Now(), Exclude.Stop));
+    /// <summary>Drops the expired entries of this set and of the recent readers' (RedisKeys), so both stay small.</summary>
+    public Task ForgetExpiredAsync() => RedisCalls.RunAsync(() => Task.WhenAll(
+        Db.SortedSetRemoveRangeByScoreAsync(Online, double.NegativeInfinity, Now(), Exclude.Stop),
+        Db.SortedSetRemoveRangeByScoreAsync(RedisKeys.RecentReaders, double.NegativeInfinity, Now(), Exclude.Stop)));
 
     public async Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> users)
     {

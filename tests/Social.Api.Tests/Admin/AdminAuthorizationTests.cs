@@ -12,7 +12,14 @@ public sealed class AdminAuthorizationTests(ApiFixture api) : IClassFixture<ApiF
     {
         { "GET", "/api/admin/projections" },
         { "POST", "/api/admin/projections/rebuild" },
+        { "GET", "/api/admin/stores" },
+        { "GET", "/api/admin/cluster" },
+        { "GET", "/admin" },
+        { "GET", "/dashboard" },
+        { "GET", "/dashboard/index.html" },
     };
+
+    public static TheoryData<string> AdministratorPages => ["/api/admin/stores", "/api/admin/cluster", "/admin", "/dashboard"];
 
     [Theory]
     [MemberData(nameof(Routes))]
@@ -32,6 +39,42 @@ public sealed class AdminAuthorizationTests(ApiFixture api) : IClassFixture<ApiF
         var response = await user.SendAsync(new HttpMethod(method), path);
 
         await ApiAssert.ProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [MemberData(nameof(AdministratorPages))]
+    public async Task AdminPage_AdministratorWithBearerToken_Returns200(string path)
+    {
+        var admin = await api.AdminAsync();
+
+        var response = await admin.GetPathAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stores_Administrator_CountsEventsPerTypeAndRedisKeysPerKind()
+    {
+        var admin = await api.AdminAsync();
+        await admin.CreatePostAsync("counted");
+
+        var body = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/stores"), HttpStatusCode.OK);
+
+        Assert.True(body.GetProperty("eventStore").GetProperty("byType").GetProperty("V1.PostCreated").GetInt64() >= 1);
+        Assert.True(body.GetProperty("redis").GetProperty("keys").GetInt64() > 0);
+        Assert.True(body.GetProperty("redis").GetProperty("usedMemoryBytes").GetInt64() > 0);
+        Assert.True(body.GetProperty("redis").GetProperty("keysByKind").TryGetProperty("post", out _));
+    }
+
+    [Fact]
+    public async Task Cluster_Administrator_ListsTheActiveSiloAndGrainTypes()
+    {
+        var admin = await api.AdminAsync();
+
+        var body = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/cluster"), HttpStatusCode.OK);
+
+        Assert.Contains(body.GetProperty("silos").EnumerateArray(), silo => silo.GetProperty("status").GetString() == "Active");
+        Assert.Contains(body.GetProperty("grains").EnumerateArray(), grain => grain.GetProperty("type").GetString()!.Contains("User", StringComparison.Ordinal));
     }
 
     [Fact]

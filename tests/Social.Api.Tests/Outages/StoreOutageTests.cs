@@ -45,6 +45,47 @@ public sealed class StoreOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ready_PostgresDown_Returns503NamingPostgresWhileLiveStays200_ThenReadyAgain()
+    {
+        var client = Host.CreateClient();
+        await Postgres.StopAsync();
+        try
+        {
+            var ready = await client.GetPathAsync("/health/ready");
+            var body = await ApiAssert.JsonAsync(ready, HttpStatusCode.ServiceUnavailable);
+            Assert.True(ready.Headers.RetryAfter is not null);
+            Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+            Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetPathAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            await Postgres.StartAgainAsync();
+        }
+
+        await RetryUntilAsync(() => client.GetPathAsync("/health/ready"), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Ready_RedisDown_Returns503NamingRedis_ThenReadyAgain()
+    {
+        var client = Host.CreateClient();
+        await _redis!.StopAsync();
+        try
+        {
+            var body = await ApiAssert.JsonAsync(await client.GetPathAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+            Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+        }
+        finally
+        {
+            await _redis.StartAgainAsync();
+        }
+
+        await RetryUntilAsync(() => client.GetPathAsync("/health/ready"), HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Redis_Down_ReadsReturn503AndWritesStillCommit()
     {
         var handle = Handles.Unique("reader");

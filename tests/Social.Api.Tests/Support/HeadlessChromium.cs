@@ -74,16 +74,15 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return browser;
     }
 
-    /// <summary>Opens a new page (its own tab) at <paramref name="url"/>.</summary>
-    public async Task<Page> OpenAsync(Uri url)
+    /// <summary>Opens a new page (its own tab) at <paramref name="url"/>, once <paramref name="ready"/> holds in it.</summary>
+    public async Task<Page> OpenAsync(Uri url, string ready = "true")
     {
         var target = await SendAsync("Target.createTarget", new JsonObject { ["url"] = "about:blank" });
         var attached = await SendAsync("Target.attachToTarget", new JsonObject { ["targetId"] = target["targetId"]!.GetValue<string>(), ["flatten"] = true });
         var page = new Page(this, attached["sessionId"]!.GetValue<string>());
         await page.SendAsync("Page.enable");
         await page.SendAsync("Runtime.enable");
-        await page.SendAsync("Page.navigate", new JsonObject { ["url"] = url.ToString() });
-        await page.WaitForAsync("document.readyState === 'complete' && typeof signalR !== 'undefined'");
+        await page.NavigateAsync(url, ready);
         return page;
     }
 
@@ -200,6 +199,14 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public sealed class Page(HeadlessChromium browser, string session)
     {
         public Task<JsonNode> SendAsync(string method, JsonObject? parameters = null) => browser.SendAsync(method, parameters, session);
+
+        /// <summary>Loads <paramref name="url"/> and waits until the document is complete and <paramref name="ready"/> holds.</summary>
+        public async Task NavigateAsync(Uri url, string ready = "true")
+        {
+            await EvaluateAsync("window.navigationMarker = true");
+            await SendAsync("Page.navigate", new JsonObject { ["url"] = url.ToString() });
+            await WaitForAsync($"window.navigationMarker !== true && document.readyState === 'complete' && ({ready})");
+        }
 
         /// <summary>Evaluates <paramref name="expression"/> (awaiting a promise) and returns its value as JSON.</summary>
         public async Task<JsonNode?> EvaluateAsync(string expression)

@@ -14,8 +14,8 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
         var server = api.CreateClient().BaseAddress!;
         var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
         await using var chromium = await HeadlessChromium.StartAsync();
-        var alicePage = await chromium.OpenAsync(server);
-        var bobPage = await chromium.OpenAsync(server);
+        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
+        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
         await SignUpAsync(alicePage, alice);
         await SignUpAsync(bobPage, bob);
 
@@ -85,6 +85,8 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Fail($"{follower} never appeared among {followee}'s followers");
     }
+
+    private const string WebClientLoaded = "typeof signalR !== 'undefined'";
 
     private static string Js(string value) => JsonSerializer.Serialize(value);
 }

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Social.Domain.Ids;
+
+namespace Social.Api.Auth;
+
+/// <summary>
+/// Browsers cannot send a bearer header to the dashboard's pages, so administrators sign in at <c>/admin/signin</c>
+/// and get this cookie: HTTP-only, SameSite=Strict (no other site can make the browser send it), an hour long. It is
+/// accepted only on the operator paths (<see cref="Applies"/>); everywhere else, and whenever a bearer token is sent,
+/// the bearer scheme decides.
+/// </summary>
+internal static class AdminCookie
+{
+    public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string Name = "social_admin";
+    public const string SignInPath = "/admin/signin";
+
+    /// <summary>The scheme that picks bearer or cookie per request; the default of the host.</summary>
+    public const string Selector = "bearer-or-admin-cookie";
+
+    public static bool Applies(HttpContext http) =>
+        http.Request.Headers.Authorization.Count == 0 &&
+        (http.Request.Path.StartsWithSegments("/dashboard") || http.Request.Path.StartsWithSegments("/admin") ||
+         http.Request.Path.StartsWithSegments("/api/admin"));
+
+    public static AuthenticationBuilder AddAdminCookie(this AuthenticationBuilder authentication) => authentication
+        .AddPolicyScheme(Selector, "bearer token, or the administrators' cookie on operator paths",
+            options => options.ForwardDefaultSelector = http => Applies(http) ? Scheme : JwtBearerDefaults.AuthenticationScheme)
+        .AddCookie(Scheme, options =>
+        {
+            options.Cookie.Name = Name;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(1);
+            options.SlidingExpiration = false;
+            options.LoginPath = SignInPath;
+            options.Events.OnRedirectToLogin = context => Challenge(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => Challenge(context, StatusCodes.Status403Forbidden);
+        });
+
+    public static ClaimsPrincipal Principal(UserId user) =>
+        new(new ClaimsIdentity([new Claim(TokenIssuer.HandleClaim, user.Value)], Scheme, TokenIssuer.HandleClaim, null));
+
+    // A person's browser asking for a page is sent to the sign-in page; anything else gets the status (and, from the
+    // status-code pages, a problem body).
+    private static Task Challenge(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var request = context.Request;
+        var wantsPage = HttpMethods.IsGet(request.Method) && !request.Path.StartsWithSegments("/api") &&
+            request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        if (wantsPage && status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+}
