@@ -19,6 +19,8 @@ internal static class ReadModelSetup
         // abortConnect=false: the host starts, and keeps serving writes, while Redis is down; reads answer 503 until it returns.
         var options = ConfigurationOptions.Parse(redis);
         options.AbortOnConnectFail = false;
+        // For INFO (Redis's memory on the admin page); nothing here sends a destructive admin command.
+        options.AllowAdmin = true;
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         services.AddOptions<TimelineOptions>().Bind(configuration.GetSection(TimelineOptions.Section));
         services.AddSingleton<IProjectionStore, RedisProjectionStore>();

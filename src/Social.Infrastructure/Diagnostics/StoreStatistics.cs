@@ -14,7 +14,7 @@ public sealed class StoreStatistics(NpgsqlDataSource postgres, IConnectionMultip
 {
     public const int MaxKeysScanned = 200_000;
 
-    private const string EventsByTypeSql = "SELECT type, count(*) FROM events GROUP BY type ORDER BY type";
+    private const string EventsByTypeSql = "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY event_type";
 
     public async Task<EventStoreStatistics> ReadEventStoreAsync(CancellationToken cancellationToken)
     {

@@ -16,10 +16,12 @@ public sealed class AdminAuthorizationTests(ApiFixture api) : IClassFixture<ApiF
         { "GET", "/api/admin/cluster" },
         { "GET", "/admin" },
         { "GET", "/dashboard" },
+        { "GET", "/dashboard/" },
         { "GET", "/dashboard/index.html" },
     };
 
-    public static TheoryData<string> AdministratorPages => ["/api/admin/stores", "/api/admin/cluster", "/admin", "/dashboard"];
+    // "/dashboard/": HttpClient drops the bearer header when it follows /dashboard's redirect to it.
+    public static TheoryData<string> AdministratorPages => ["/api/admin/stores", "/api/admin/cluster", "/admin", "/dashboard/"];
 
     [Theory]
     [MemberData(nameof(Routes))]
@@ -58,7 +60,13 @@ public sealed class AdminAuthorizationTests(ApiFixture api) : IClassFixture<ApiF
         var admin = await api.AdminAsync();
         await admin.CreatePostAsync("counted");
 
+        // The post reaches Redis shortly after its 201 (and a rebuild in this class may be replaying): ask until it has.
         var body = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/stores"), HttpStatusCode.OK);
+        for (var attempt = 0; attempt < 100 && !body.GetProperty("redis").GetProperty("keysByKind").TryGetProperty("post", out _); attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            body = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/stores"), HttpStatusCode.OK);
+        }
 
         Assert.True(body.GetProperty("eventStore").GetProperty("byType").GetProperty("V1.PostCreated").GetInt64() >= 1);
         Assert.True(body.GetProperty("redis").GetProperty("keys").GetInt64() > 0);

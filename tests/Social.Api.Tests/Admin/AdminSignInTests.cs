@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Social.Api.Tests.Support;
 using Xunit;
 
@@ -22,7 +21,7 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
         var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("social_admin=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
-        foreach (var path in new[] { "/admin", "/dashboard", "/api/admin/stores", "/api/admin/projections" })
+        foreach (var path in new[] { "/admin", "/dashboard/", "/api/admin/stores", "/api/admin/projections" })
         {
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(path, TestContext.Current.CancellationToken)).StatusCode);
         }
@@ -106,8 +105,12 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
 
     private const string AdminPath = "/admin/signin";
 
+    // Keeps cookies like a browser, but shows redirects instead of following them.
     private HttpClient Browser() =>
-        api.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = api.CreateClient().BaseAddress,
+        };
 
     // As a browser does: fetch the form (its antiforgery cookie and field), then post it.
     private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string handle, string password, string returnUrl = "/admin")

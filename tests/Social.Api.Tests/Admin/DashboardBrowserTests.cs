@@ -19,7 +19,7 @@ public sealed class DashboardBrowserTests(ApiFixture api) : IClassFixture<ApiFix
         await page.FillAsync("input[name=handle]", SocialApiFactory.Admin);
         await page.FillAsync("input[name=password]", SocialApiFactory.DefaultPassword);
         await page.EvaluateAsync("window.navigationMarker = true; document.querySelector('form').submit()");
-        await page.WaitForAsync("window.navigationMarker !== true && location.pathname === '/dashboard' && document.readyState === 'complete'");
+        await page.WaitForAsync("window.navigationMarker !== true && location.pathname.startsWith('/dashboard') && document.readyState === 'complete'");
         await page.WaitForAsync("document.body.innerText.includes('Silo')", TimeSpan.FromSeconds(30));
         var dashboard = Artifacts.Save("orleans-dashboard.png", await page.ScreenshotAsync());
 

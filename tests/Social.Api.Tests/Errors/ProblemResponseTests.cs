@@ -14,7 +14,7 @@ public sealed class ProblemResponseTests(ApiFixture api) : IClassFixture<ApiFixt
     [Theory]
     [InlineData("GET", "/api/nothing-here")]
     [InlineData("GET", "/api")]
-    [InlineData("GET", "/")]
+    [InlineData("GET", "/no-such-page")]
     [InlineData("POST", "/api/posts/01J00000000000000000000000/shares")]
     [InlineData("GET", "/api/users/someone/unknown")]
     public async Task UnknownRoute_Returns404Problem(string method, string path)

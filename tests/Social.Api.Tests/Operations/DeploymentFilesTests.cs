@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Social.Api.Hosting;
 using Social.Api.Tests.Support;
 using Xunit;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Social.Api.Tests.Operations;
@@ -249,7 +248,27 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
     private static string FieldPath(YamlMappingNode env) => Text(Map(Map(env, "valueFrom"), "fieldRef")["fieldPath"]);
 
     // A YAML file's first document, with compose's anchors and merge keys (<<) resolved.
-    private static YamlMappingNode Yaml(string relativePath) => Load(relativePath).Single();
+    private static YamlMappingNode Yaml(string relativePath) => Merged(Load(relativePath).Single());
+
+    // YAML merge keys as compose applies them: the mapping's own keys win over the merged ones, at every level.
+    private static YamlMappingNode Merged(YamlMappingNode node)
+    {
+        var result = new YamlMappingNode();
+        if (node.Children.TryGetValue("<<", out var merged))
+        {
+            foreach (var (key, value) in Merged((YamlMappingNode)merged).Children)
+            {
+                result.Children[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in node.Children.Where(c => Text(c.Key) != "<<"))
+        {
+            result.Children[key] = value is YamlMappingNode mapping ? Merged(mapping) : value;
+        }
+
+        return result;
+    }
 
     private static IEnumerable<YamlMappingNode> Documents(string k8sFile) => Load(Path.Combine("k8s", k8sFile));
 
@@ -257,7 +276,7 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
     {
         using var reader = new StreamReader(Path.Combine(Root, relativePath));
         var stream = new YamlStream();
-        stream.Load(new MergingParser(new Parser(reader)));
+        stream.Load(reader);
         return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
     }
 
