@@ -21,6 +21,7 @@ app.MapAdminEndpoints();
 app.MapAdminPages();
 app.MapFeedHub();
 app.MapHealthEndpoints();
+app.MapMetrics();
 app.MapOpenApi();
 
 await app.RunAsync();

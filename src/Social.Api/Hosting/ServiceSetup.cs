@@ -51,6 +51,7 @@ internal static class ServiceSetup
         services.AddAntiforgery(options => options.Cookie.SameSite = SameSiteMode.Strict);
 
         builder.AddSocialSilo(postgres);
+        builder.AddSocialTelemetry();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);
 
         services.AddSocialAuth();
@@ -78,6 +79,7 @@ internal static class ServiceSetup
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<CommandMetricsMiddleware>();
         app.UseMiddleware<CommandContextMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseRateLimiter();

@@ -47,6 +47,8 @@ internal static class SiloHosting
             silo.AddSocialGrains();
             // Grain statistics for /dashboard (administrators only, see AdminPages).
             silo.AddDashboard();
+            // Traces continue from the HTTP request into the grain calls it makes.
+            silo.AddActivityPropagation();
             // Committed events reach the projections over Orleans streams read from the event store itself.
             silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = postgres);
         });

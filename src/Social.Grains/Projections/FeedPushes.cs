@@ -9,5 +9,5 @@ namespace Social.Grains.Projections;
 public sealed class FeedPushes(IFeedNotifier feed, IReadModelQueries queries, IOptions<FeedOptions> options, TimeProvider clock)
 {
     internal FeedPush For(RecordedEvent recorded) =>
-        new(feed, queries, clock.GetUtcNow() - recorded.RecordedAt < options.Value.PushWindow);
+        new(new TimedFeed(feed, clock, recorded.RecordedAt), queries, clock.GetUtcNow() - recorded.RecordedAt < options.Value.PushWindow);
 }

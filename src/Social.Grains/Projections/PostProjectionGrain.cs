@@ -1,3 +1,4 @@
+using Social.Abstractions.Diagnostics;
 using Microsoft.Extensions.Options;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
@@ -49,6 +50,7 @@ public sealed class PostProjectionGrain(
                 await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
                 {
                     await Store.AddToHomeTimelinesAsync(followers, e.PostId);
+                    SocialMetrics.FanOutDeliveries.Add(followers.Count);
                     await push.PostAddedAsync(followers, e.PostId);
                 }
 

@@ -1,3 +1,4 @@
+using Social.Abstractions.Diagnostics;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -174,6 +175,7 @@ public sealed class PostgresEventStore : IEventStore
             var attempt = await TryAppendAsync(connection, streamId, expectedVersion, batch, cancellationToken);
             if (attempt.Written)
             {
+                SocialMetrics.EventsAppended.Add(batch.Count, new KeyValuePair<string, object?>("stream", EventStreams.Split(streamId).Namespace));
                 await NotifyCommittedAsync(connection, streamId);
                 return expectedVersion + batch.Count;
             }

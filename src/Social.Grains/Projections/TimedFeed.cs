@@ -1,0 +1,35 @@
+using Social.Abstractions.Diagnostics;
+using Social.Abstractions.Posts;
+using Social.Abstractions.RealTime;
+using Social.Domain.Ids;
+
+namespace Social.Grains.Projections;
+
+/// <summary>A notifier that records, for each push, how long after its event's commit it was sent (social.push.latency).</summary>
+internal sealed class TimedFeed(IFeedNotifier inner, TimeProvider clock, DateTimeOffset committedAt) : IFeedNotifier
+{
+    public Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) => inner.ConnectedAsync(readers);
+
+    public Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) => inner.ConnectedFollowersAsync(author);
+
+    public async Task PostAddedAsync(IReadOnlyList<UserId> readers, PostView post)
+    {
+        await inner.PostAddedAsync(readers, post);
+        Record("postAdded");
+    }
+
+    public async Task PostRemovedAsync(IReadOnlyList<UserId> readers, PostId post)
+    {
+        await inner.PostRemovedAsync(readers, post);
+        Record("postRemoved");
+    }
+
+    public async Task CommentAddedAsync(UserId postAuthor, CommentView comment)
+    {
+        await inner.CommentAddedAsync(postAuthor, comment);
+        Record("commentAdded");
+    }
+
+    private void Record(string message) =>
+        SocialMetrics.PushLatency.Record((clock.GetUtcNow() - committedAt).TotalMilliseconds, new KeyValuePair<string, object?>("message", message));
+}
