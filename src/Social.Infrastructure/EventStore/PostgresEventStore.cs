@@ -175,7 +175,7 @@ public sealed class PostgresEventStore : IEventStore
             var attempt = await TryAppendAsync(connection, streamId, expectedVersion, batch, cancellationToken);
             if (attempt.Written)
             {
-                SocialMetrics.EventsAppended.Add(batch.Count, new KeyValuePair<string, object?>("stream", EventStreams.Split(streamId).Namespace));
+                SocialMetrics.EventsAppended.Add(batch.Count, new KeyValuePair<string, object?>("stream", StreamKind(streamId)));
                 await NotifyCommittedAsync(connection, streamId);
                 return expectedVersion + batch.Count;
             }
@@ -196,6 +196,9 @@ public sealed class PostgresEventStore : IEventStore
             throw PostgresFailures.Unavailable(e);
         }
     }
+
+    // "post-01J…" → "post": the metric's tag, few values whatever the streams.
+    private static string StreamKind(string streamId) => streamId.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash ? streamId[..dash] : "other";
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
         string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Social.Api.Tests.Support;
 using Xunit;
 
@@ -46,7 +44,7 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
 
         var view = new TimelineView();
         await using var feed = await FeedClient.ConnectAsync(reader);
-        view.AddPage(await HomeAsync(reader, since: null));
+        view.AddPage(await SocialClient.HomeTimelineAsync(reader, since: null));
         var beforeCut = await PostConcurrentlyAsync(authors, 4, "before the cut");
         foreach (var id in beforeCut)
         {
@@ -61,7 +59,7 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
         // Reconnect through the other instance, then fill the gap: since = the newest id seen.
         var secondReader = instances.OnSecond(reader);
         await using var resumed = await FeedClient.ConnectAsync(secondReader);
-        var gap = await HomeAsync(secondReader, since: view.NewestId);
+        var gap = await SocialClient.HomeTimelineAsync(secondReader, since: view.NewestId);
         Assert.Equal(gap.Count, gap.Select(p => p.GetProperty("id").GetString()).Distinct().Count());
         view.AddPage(gap);
         var afterResume = await PostConcurrentlyAsync(authors, 4, "after the resume");
@@ -73,7 +71,7 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
         }
 
         view.Apply(resumed.Messages);
-        var server = await HomeAsync(reader, since: null);
+        var server = await SocialClient.HomeTimelineAsync(reader, since: null);
         Assert.Equal(server.Select(p => p.GetProperty("id").GetString()!), view.IdsNewestFirst);
         Assert.Superset(view.IdsNewestFirst.ToHashSet(), beforeCut.Concat(duringCut).Concat(afterResume).ToHashSet());
     }
@@ -81,56 +79,4 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
     private static async Task<List<string>> PostConcurrentlyAsync(HttpClient[] authors, int count, string text) =>
         [.. await Task.WhenAll(Enumerable.Range(0, count).Select(i => authors[i % authors.Length].CreatePostIdAsync($"{text} {i}")))];
 
-    // Every page of the home timeline (newer than since, if given), walked with the cursors.
-    private static async Task<List<JsonElement>> HomeAsync(HttpClient client, string? since)
-    {
-        var items = new List<JsonElement>();
-        string? cursor = null;
-        do
-        {
-            var query = string.Join('&', new[] { "limit=100", cursor is null ? null : $"cursor={cursor}", since is null ? null : $"since={since}" }.OfType<string>());
-            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/timelines/home?{query}"), HttpStatusCode.OK);
-            items.AddRange(page.GetProperty("items").EnumerateArray());
-            cursor = page.GetProperty("nextCursor").GetString();
-        }
-        while (cursor is not null);
-
-        return items;
-    }
-
-    /// <summary>What a client holds: the posts of its pages and pushes, by id, as the README tells clients to keep them.</summary>
-    private sealed class TimelineView
-    {
-        private readonly SortedDictionary<string, JsonElement> _posts = new(StringComparer.Ordinal);
-
-        public string? NewestId => _posts.Count == 0 ? null : _posts.Keys.Last();
-
-        public IEnumerable<string> IdsNewestFirst => _posts.Keys.Reverse();
-
-        public bool Contains(string id) => _posts.ContainsKey(id);
-
-        public void AddPage(IEnumerable<JsonElement> posts)
-        {
-            foreach (var post in posts)
-            {
-                _posts[post.GetProperty("id").GetString()!] = post;
-            }
-        }
-
-        public void Apply(IEnumerable<(string Method, JsonElement Payload)> messages)
-        {
-            foreach (var (method, payload) in messages)
-            {
-                var id = payload.GetProperty("id").GetString()!;
-                if (method == "postAdded")
-                {
-                    _posts[id] = payload;
-                }
-                else if (method == "postRemoved")
-                {
-                    _posts.Remove(id);
-                }
-            }
-        }
-    }
 }

@@ -18,6 +18,7 @@ public sealed class FeedClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly ConcurrentQueue<(string Method, JsonElement Payload)> _messages = new();
     private TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FeedClient(HubConnection connection)
     {
@@ -28,7 +29,15 @@ public sealed class FeedClient : IAsyncDisposable
         }
 
         connection.On("subscribed", () => _subscribed.TrySetResult());
+        connection.Closed += _ =>
+        {
+            _closed.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
+
+    /// <summary>Completes when the connection is lost (its instance died, say) or stopped.</summary>
+    public Task Closed => _closed.Task;
 
     public IReadOnlyList<(string Method, JsonElement Payload)> Messages => [.. _messages];
 

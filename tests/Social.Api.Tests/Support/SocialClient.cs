@@ -56,6 +56,23 @@ public static class SocialClient
     public static async Task<JsonElement> GetUserAsync(this HttpClient client, string handle) =>
         await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/users/{handle}"), HttpStatusCode.OK);
 
+    /// <summary>Every page of the home timeline (newer than <paramref name="since"/>, if given), walked with the cursors.</summary>
+    public static async Task<List<JsonElement>> HomeTimelineAsync(this HttpClient client, string? since = null)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var query = string.Join('&', new[] { "limit=100", cursor is null ? null : $"cursor={cursor}", since is null ? null : $"since={since}" }.OfType<string>());
+            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/timelines/home?{query}"), HttpStatusCode.OK);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, string? idempotencyKey)
     {
         if (idempotencyKey is not null)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Social.Testing;
 
 namespace Social.Benchmarks.Push;
@@ -33,7 +34,14 @@ internal static class PushBenchmark
         Line($"Push benchmark: {options.Clients:N0} clients following {options.Authors} authors, {options.Rate:N0} posts/s for {options.Seconds} s, then {options.Idle:N0} idle connections; {Environment.ProcessorCount} cores.");
         await using var postgres = await PostgresServer.StartAsync();
         await using var redis = await RedisServer.StartAsync();
-        await using var api = await ApiProcess.StartAsync(await postgres.CreateDatabaseAsync("push"), redis.ConnectionString, cancellationToken);
+        await using var api = await HostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = await postgres.CreateDatabaseAsync("push"),
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Social__Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            ["Social__Cluster__Mode"] = "Localhost",
+            ["Social__RateLimit__WritesPerWindow"] = "1000000",
+        }, line => Console.Error.WriteLine($"  [api] {line}"), cancellationToken);
         Line($"Social.Api at {api.Address} (one process: web host and silo), PostgreSQL and Redis on loopback.");
         using var http = new SocialHttp(api.Address);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using HdrHistogram;
+using Social.Testing;
 
 namespace Social.Benchmarks.Push;
 
@@ -8,7 +9,7 @@ namespace Social.Benchmarks.Push;
 /// One round: posts at a steady rate (open loop: each post is sent when due, whether or not earlier ones returned),
 /// then waits for the pushes and measures, per delivery, post accepted (the 201 arrived) → postAdded received.
 /// </summary>
-internal sealed class PushRound(SocialHttp http, string[] authorTokens, int[] followersOfAuthor, FeedConnections feeds, ApiProcess api)
+internal sealed class PushRound(SocialHttp http, string[] authorTokens, int[] followersOfAuthor, FeedConnections feeds, HostProcess api)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 

@@ -1,28 +1,41 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 
-namespace Social.Benchmarks.Push;
+namespace Social.Testing;
 
 /// <summary>
-/// One real <c>Social.Api</c> process (the Release build beside this program's sources), over the given PostgreSQL
-/// and Redis, on a free loopback port; its CPU time and memory are read from /proc.
+/// One real <c>Social.Api</c> process (the Release build of the repository's sources), configured with the given
+/// settings as environment variables, on a free loopback port. It can be killed (SIGKILL) or stopped (SIGTERM) as an
+/// orchestrator would; its CPU time and memory are read from /proc.
 /// </summary>
-internal sealed class ApiProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ApiProcess(Process process, Uri address)
+    private HostProcess(Process process, Uri address, int siloPort)
     {
         _process = process;
         Address = address;
+        SiloPort = siloPort;
     }
 
     public Uri Address { get; }
 
-    public static async Task<ApiProcess> StartAsync(string postgres, string redis, CancellationToken cancellationToken)
+    /// <summary>The port of its silo (silo-to-silo), as the membership table records it.</summary>
+    public int SiloPort { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Free loopback ports for a host's HTTP endpoint, silo and gateway.</summary>
+    public static int FreePort() => LocalProcess.FreeTcpPort();
+
+    /// <param name="settings">Environment variables in configuration form (<c>ConnectionStrings__Postgres</c>, …).</param>
+    /// <param name="echo">Where the host's error output goes, line by line (null: nowhere).</param>
+    /// <param name="cancellationToken">Stops waiting for the host to answer.</param>
+    public static async Task<HostProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings, Action<string>? echo = null, CancellationToken cancellationToken = default)
     {
         var dll = Path.Combine(RepositoryRoot(), "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
         if (!File.Exists(dll))
@@ -31,40 +44,41 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
 
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var siloPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
-        start.Environment["ConnectionStrings__Postgres"] = postgres;
-        start.Environment["ConnectionStrings__Redis"] = redis;
-        start.Environment["Social__Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-        start.Environment["Social__Cluster__Mode"] = "Localhost";
-        start.Environment["Social__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Social__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        start.Environment["Social__RateLimit__WritesPerWindow"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Social.Api did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is { Length: > 0 } line)
             {
-                Console.Error.WriteLine($"  [api] {line}");
+                echo?.Invoke(line);
             }
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, address);
+        var host = new HostProcess(process, address, siloPort);
         try
         {
-            await api.WaitUntilLiveAsync(cancellationToken);
+            await host.WaitUntilLiveAsync(cancellationToken);
         }
         catch
         {
-            await api.DisposeAsync();
+            await host.DisposeAsync();
             throw;
         }
 
-        return api;
+        return host;
     }
 
     /// <summary>CPU time the process has used so far (user + system).</summary>
@@ -84,6 +98,33 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             _process.Refresh();
             return _process.WorkingSet64;
+        }
+    }
+
+    /// <summary>SIGKILL: the process ends at once, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod; answers the exit code, or null if it had not ended within <paramref name="timeout"/>.</summary>
+    public async Task<int?> StopAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -141,12 +182,5 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException("Social.sln not found above the program's folder.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
