@@ -90,6 +90,7 @@ public sealed class StoreOutageTests : IAsyncLifetime
     {
         var handle = Handles.Unique("reader");
         var client = await Host.SignUpAsync(handle);
+        string? written;
 
         await _redis!.StopAsync();
         try
@@ -99,12 +100,56 @@ public sealed class StoreOutageTests : IAsyncLifetime
             Assert.True(read.Headers.RetryAfter is not null, "a 503 carries Retry-After");
 
             var write = await client.PostJsonAsync("/api/posts", new { text = "while Redis is down" });
-            await ApiAssert.JsonAsync(write, HttpStatusCode.Created);
+            written = ApiAssert.String(await ApiAssert.JsonAsync(write, HttpStatusCode.Created), "id");
             Assert.Equal(1, await Host.EventsAppendedByAsync(handle));
         }
         finally
         {
             await _redis.StartAgainAsync();
+        }
+
+        // Nothing to do by hand: the projection retries, and the post written meanwhile reaches the timeline.
+        await EventuallyInHomeTimelineAsync(client, written);
+    }
+
+    [Fact]
+    public async Task Postgres_Down_TimelineReadsStillServedFromRedis_AndWritesCatchUpAfter()
+    {
+        var client = await Host.SignUpAsync(Handles.Unique("reader"));
+        var before = await client.CreatePostIdAsync("before the outage");
+        await EventuallyInHomeTimelineAsync(client, before);
+
+        await Postgres.StopAsync();
+        try
+        {
+            var read = await ApiAssert.JsonAsync(await client.GetPathAsync("/api/timelines/home"), HttpStatusCode.OK);
+            Assert.Contains(read.GetProperty("items").EnumerateArray(), post => post.GetProperty("id").GetString() == before);
+        }
+        finally
+        {
+            await Postgres.StartAgainAsync();
+        }
+
+        var after = await RetryUntilAsync(() => client.PostJsonAsync("/api/posts", new { text = "after the outage" }), HttpStatusCode.Created);
+        await EventuallyInHomeTimelineAsync(client, ApiAssert.String(await ApiAssert.JsonAsync(after, HttpStatusCode.Created), "id"));
+    }
+
+    // Reads may answer 503 for a moment while the connection to a store that came back is re-established.
+    private static async Task EventuallyInHomeTimelineAsync(HttpClient client, string? postId)
+    {
+        Assert.NotNull(postId);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await client.GetPathAsync("/api/timelines/home?limit=100");
+            if (response.StatusCode == HttpStatusCode.OK &&
+                (await ApiAssert.JsonAsync(response, HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Any(post => post.GetProperty("id").GetString() == postId))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{postId} did not reach the home timeline within 30 s");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
 
