@@ -37,7 +37,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(
         IReadOnlyDictionary<string, string> settings, Action<string>? echo = null, CancellationToken cancellationToken = default)
     {
-        var dll = Path.Combine(RepositoryRoot(), "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
+        var dll = Path.Combine(Repository.Root, "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: build the solution in Release first (dotnet build -c Release).");
@@ -169,18 +169,5 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         throw new TimeoutException("Social.Api did not answer /health/live within 90 s.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Social.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Social.sln not found above the program's folder.");
     }
 }

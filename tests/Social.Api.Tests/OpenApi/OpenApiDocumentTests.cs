@@ -7,7 +7,7 @@ namespace Social.Api.Tests.OpenApi;
 
 public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    // Every route of API.md that the host implements so far, with the path template exactly as API.md writes it.
+    // Every route of API.md, and the admin API behind the admin page, with the path template exactly as written there.
     public static TheoryData<string, string> ImplementedRoutes => new()
     {
         { "post", "/api/users" },
@@ -23,6 +23,17 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
         { "delete", "/api/posts/{id}/comments/{commentId}" },
         { "put", "/api/posts/{id}/like" },
         { "delete", "/api/posts/{id}/like" },
+        { "get", "/api/posts/{id}/comments" },
+        { "get", "/api/timelines/home" },
+        { "get", "/api/users/{handle}/posts" },
+        { "get", "/api/users/{handle}/followers" },
+        { "get", "/api/users/{handle}/following" },
+        { "get", "/health/live" },
+        { "get", "/health/ready" },
+        { "post", "/api/admin/projections/rebuild" },
+        { "get", "/api/admin/projections" },
+        { "get", "/api/admin/stores" },
+        { "get", "/api/admin/cluster" },
     };
 
     [Fact]

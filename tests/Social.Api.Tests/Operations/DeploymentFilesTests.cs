@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Social.Api.Hosting;
 using Social.Api.Tests.Support;
+using Social.Testing;
 using Xunit;
 using YamlDotNet.RepresentationModel;
 
@@ -15,7 +16,7 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
 {
     private const int HttpPort = 8080;
 
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     // ---- docker-compose.yml ----
 
@@ -285,19 +286,6 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
     private static IList<YamlNode> Seq(YamlMappingNode node, string key) => ((YamlSequenceNode)node[key]).Children;
 
     private static string Text(YamlNode node) => ((YamlScalarNode)node).Value ?? "";
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Social.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Social.sln not found above the test's folder.");
-    }
 
     [GeneratedRegex(@"^FROM\s", RegexOptions.Multiline)]
     private static partial Regex FromLine();
