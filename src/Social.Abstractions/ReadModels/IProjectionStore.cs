@@ -68,7 +68,7 @@ public interface IProjectionStore
     /// </summary>
     Task<IReadOnlyList<PostId>> MergeIntoHomeTimelineAsync(UserId reader, UserId author, int count);
 
-    /// <summary>Takes the author's posts out of a reader's home timeline; answers those that were there.</summary>
+    /// <summary>Takes the author's posts out of a reader's home timeline; answers the author's recent posts (which leave the reader's pages).</summary>
     Task<IReadOnlyList<PostId>> RemoveAuthorFromHomeTimelineAsync(UserId reader, UserId author);
 
     /// <summary>Marks an author as too widely followed to fan out on write (their posts are merged at read time), or not.</summary>

@@ -8,7 +8,8 @@ public sealed class FeedOptions
 
     /// <summary>
     /// Events older than this when projected are not pushed: a rebuild replaying history must not send every client
-    /// its whole timeline again. Clients fill anything older from <c>?since=</c> when they reconnect.
+    /// its whole timeline again. Clients fill anything older from <c>?since=</c> when they reconnect; if the projections
+    /// fall further behind than this, the host closes the feed connections so that they do.
     /// </summary>
     public TimeSpan PushWindow { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -13,7 +13,8 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter(AdminCookie.RequirePageHeaderOnWrites);
         admin.MapGet("/projections", StatusAsync)
             .WithSummary("Where each projection queue stands: its checkpoint, the event store's head, the lag in events and seconds, and the last rebuild.");
         admin.MapPost("/projections/rebuild", RebuildAsync)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Orleans.Dashboard;
 using Social.Api.Auth;
+using Social.Api.Hosting;
 
 namespace Social.Api.Admin;
 
@@ -19,7 +20,8 @@ internal static class AdminPages
     public static void MapAdminPages(this IEndpointRouteBuilder app)
     {
         app.MapGet(AdminCookie.SignInPath, SignInForm).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost(AdminCookie.SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost(AdminCookie.SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription()
+            .RequireRateLimiting(RateLimiting.WritesPolicy);
         app.MapPost("/admin/signout", (Delegate)SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/admin", () => TypedResults.Content(AdminHtml.Value, "text/html; charset=utf-8"))
             .RequireAuthorization(AuthSetup.AdminPolicy).ExcludeFromDescription();
@@ -51,9 +53,12 @@ internal static class AdminPages
         }
 
         await http.SignInAsync(AdminCookie.Scheme, principal);
-        // Only a path of this site, never another site (an open redirect).
-        return TypedResults.LocalRedirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/admin");
+        return TypedResults.LocalRedirect(IsLocalPath(returnUrl) ? returnUrl : "/admin");
     }
+
+    // Only a path of this site, never another site (an open redirect): "//host" and "/\host" are other sites.
+    private static bool IsLocalPath(string url) =>
+        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
     private static async Task<IResult> SignOutAsync(HttpContext http)
     {

@@ -42,6 +42,24 @@ internal static class AdminCookie
             options.Events.OnRedirectToAccessDenied = context => Challenge(context, StatusCodes.Status403Forbidden);
         });
 
+    /// <summary>The header the admin page sends with its writes (<see cref="RequirePageHeaderOnWrites"/>).</summary>
+    public const string PageHeader = "X-Social-Admin";
+
+    /// <summary>
+    /// A write made with the cookie must carry <see cref="PageHeader"/>: a form or script of another site cannot add a
+    /// header to a request that carries the cookie, so this stops cross-site requests beyond what SameSite does
+    /// (sibling subdomains count as the same site). Bearer-token calls are not affected.
+    /// </summary>
+    public static async ValueTask<object?> RequirePageHeaderOnWrites(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var byCookie = http.User.Identity?.AuthenticationType == Scheme;
+        return byCookie && !HttpMethods.IsGet(http.Request.Method) && !http.Request.Headers.ContainsKey(PageHeader)
+            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Missing the admin page's header.",
+                detail: $"Writes made with the administrators' cookie must come from the admin page (header {PageHeader}).")
+            : await next(context);
+    }
+
     public static ClaimsPrincipal Principal(UserId user) =>
         new(new ClaimsIdentity([new Claim(TokenIssuer.HandleClaim, user.Value)], Scheme, TokenIssuer.HandleClaim, null));
 

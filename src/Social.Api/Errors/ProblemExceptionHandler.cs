@@ -8,7 +8,7 @@ namespace Social.Api.Errors;
 
 /// <summary>
 /// The one place where exceptions become problem details: domain errors keep their meaning, bad requests say
-/// what was wrong with them, an unreachable store is a 503 to retry, and nothing else ever shows a stack trace.
+/// what was wrong with them, an unreachable store or silo is a 503 to retry, and nothing else ever shows a stack trace.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -46,6 +46,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
         StoreUnavailableException unavailable => Problem(
             StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),
+        // A call to a grain on a silo that has just died fails until the cluster declares it dead and moves the grain.
+        OrleansMessageRejectionException => Problem(
+            StatusCodes.Status503ServiceUnavailable, "An instance is unavailable.", "Part of the cluster is recovering from a failed instance; retry shortly."),
         TimeoutException or OperationCanceledException => Problem(
             StatusCodes.Status503ServiceUnavailable, "The service is busy.", "The request did not complete in time; retry shortly."),
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.", "The error was logged; retry later."),

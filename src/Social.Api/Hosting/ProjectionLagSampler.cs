@@ -1,11 +1,19 @@
+using Microsoft.Extensions.Options;
 using Social.Abstractions.Diagnostics;
 using Social.Abstractions.EventStore;
+using Social.Abstractions.RealTime;
+using Social.Api.RealTime;
 using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
 
-/// <summary>Samples the projections' lag from the event store every 15 s for the social.projection.lag gauge.</summary>
-internal sealed class ProjectionLagSampler(TransportLag lag, ILogger<ProjectionLagSampler> logger) : BackgroundService
+/// <summary>
+/// Samples the projections' lag from the event store every 15 s for the social.projection.lag gauge. When they are
+/// further behind than the push window, events are projected without being pushed (FeedOptions), so connected
+/// clients would silently miss them: their connections are closed, and they resume with ?since= when they reconnect.
+/// </summary>
+internal sealed class ProjectionLagSampler(
+    TransportLag lag, FeedConnections connections, IOptions<FeedOptions> feed, ILogger<ProjectionLagSampler> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(15);
 
@@ -18,6 +26,12 @@ internal sealed class ProjectionLagSampler(TransportLag lag, ILogger<ProjectionL
             {
                 var report = await lag.ReadAsync(EventStreams.ProviderName, stoppingToken);
                 SocialMetrics.SetProjectionLag(report.Queues.Sum(queue => queue.LagEvents));
+                var behind = TimeSpan.FromSeconds(report.Queues.Select(queue => queue.LagSeconds).DefaultIfEmpty(0).Max());
+                if (behind > feed.Value.PushWindow && connections.Count > 0)
+                {
+                    logger.LogWarning("Projections are {Behind} behind, more than the push window: closing {Count} feed connections so that clients resume", behind, connections.Count);
+                    connections.CloseAll();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

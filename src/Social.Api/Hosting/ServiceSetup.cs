@@ -72,6 +72,8 @@ internal static class ServiceSetup
 
     public static void UseSocialPipeline(this WebApplication app)
     {
+        // Outermost, so that it counts the status the client gets: 500s from the exception handler, 401s, 429s.
+        app.UseMiddleware<CommandMetricsMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The web client (wwwroot): index.html at /, the SignalR browser bundle beside it.
@@ -79,7 +81,6 @@ internal static class ServiceSetup
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<CommandMetricsMiddleware>();
         app.UseMiddleware<CommandContextMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseRateLimiter();

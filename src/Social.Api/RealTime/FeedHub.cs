@@ -23,8 +23,17 @@ internal sealed class FeedHub(FeedConnections connections, RedisPresence presenc
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(user));
         await presence.MarkConnectedAsync([user]);
         connections.Add(user, Context);
-        // Every change of the timeline from now on will be pushed; the client fills in what came before with ?since=.
-        await Clients.Caller.SendAsync(FeedMessages.Subscribed);
+        try
+        {
+            // Every change of the timeline from now on will be pushed; the client fills in what came before with ?since=.
+            await Clients.Caller.SendAsync(FeedMessages.Subscribed);
+        }
+        catch
+        {
+            // The connection ends without OnDisconnectedAsync: it must not stay among the open ones.
+            connections.Remove(Context);
+            throw;
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

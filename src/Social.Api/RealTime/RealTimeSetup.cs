@@ -1,5 +1,6 @@
 using Social.Abstractions.RealTime;
 using Social.Infrastructure.RealTime;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Social.Api.RealTime;
@@ -21,6 +22,15 @@ internal static class RealTimeSetup
             // As for the read models: the host starts and keeps running while Redis is down.
             backplane.Configuration.AbortOnConnectFail = false;
         });
+        // Pushes travel through the backplane's own connection: when it fails, pushes may be lost unseen, so every feed
+        // connection is closed and its client resumes with ?since= (as PresenceRenewal does for the main connection).
+        services.AddOptions<RedisOptions>().Configure<FeedConnections>((backplane, connections) =>
+            backplane.ConnectionFactory = async log =>
+            {
+                var redis = await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, log);
+                redis.ConnectionFailed += (_, _) => connections.CloseAll();
+                return redis;
+            });
     }
 
     public static void MapFeedHub(this IEndpointRouteBuilder app) =>

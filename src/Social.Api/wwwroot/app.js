@@ -6,6 +6,7 @@ const state = {
   token: sessionStorage.getItem('token'),
   handle: sessionStorage.getItem('handle'),
   posts: new Map(), // post id → its <li>, the page's whole timeline; pushes and pages merge into it by id
+  removed: new Set(), // ids a postRemoved push took out: a page read meanwhile must not bring them back
   cursor: null,
   connection: null,
 };
@@ -57,6 +58,7 @@ function signOut() {
   state.connection?.stop();
   state.connection = null;
   state.posts.clear();
+  state.removed.clear();
   $('timeline').replaceChildren();
   showSignedIn(false);
 }
@@ -76,6 +78,7 @@ function start() {
 // The timeline: one <li> per post, newest first, keyed by id so that a post from a page and from a push is one post.
 
 function upsert(post, fresh) {
+  if (state.removed.has(post.id)) return;
   const existing = state.posts.get(post.id);
   if (existing) {
     existing.replaceWith(render(post));
@@ -108,6 +111,7 @@ function render(post) {
 }
 
 function removePost(id) {
+  state.removed.add(id);
   state.posts.get(id)?.remove();
   state.posts.delete(id);
 }
@@ -144,7 +148,11 @@ async function toggleComments(li) {
   showCommentCount(li);
   if (box.hidden) return;
   const page = await api('GET', `/api/posts/${li.dataset.postId}/comments?limit=100`);
-  box.querySelector('ol').replaceChildren(...page.items.map(renderComment));
+  // Merged with what is shown, by id: a comment added while the page was loading stays.
+  const list = box.querySelector('ol');
+  const byId = new Map([...list.children].map((item) => [item.dataset.commentId, item]));
+  page.items.forEach((c) => byId.has(c.id) || byId.set(c.id, renderComment(c)));
+  list.replaceChildren(...[...byId.keys()].sort().map((id) => byId.get(id)));
 }
 
 function renderComment(comment) {
@@ -194,9 +202,16 @@ function connect() {
     setLive(true);
   }));
   connection.onreconnecting(() => setLive(false));
-  connection.onclose(() => setLive(false));
   state.connection = connection;
-  const begin = () => connection.start().catch(() => { if (state.connection === connection) setTimeout(begin, 2000); });
+  // A connection the server closed for good (it failed to start the feed, say) is started again, unless signed out.
+  const begin = () => connection.start().catch((e) => {
+    if (e?.statusCode === 401) signOut(); // the token expired: sign in again
+    else if (state.connection === connection) setTimeout(begin, 2000);
+  });
+  connection.onclose(() => {
+    setLive(false);
+    if (state.connection === connection) setTimeout(begin, 2000);
+  });
   begin();
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Social.Infrastructure.EventStore;
 using Social.Infrastructure.ReadModels;
 using StackExchange.Redis;
 
@@ -18,18 +19,27 @@ public sealed class StoreStatistics(NpgsqlDataSource postgres, IConnectionMultip
 
     public async Task<EventStoreStatistics> ReadEventStoreAsync(CancellationToken cancellationToken)
     {
-        await using var command = postgres.CreateCommand(EventsByTypeSql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var byType = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            byType[reader.GetString(0)] = reader.GetInt64(1);
-        }
+            await using var command = postgres.CreateCommand(EventsByTypeSql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var byType = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byType[reader.GetString(0)] = reader.GetInt64(1);
+            }
 
-        return new EventStoreStatistics(byType.Values.Sum(), byType);
+            return new EventStoreStatistics(byType.Values.Sum(), byType);
+        }
+        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw PostgresFailures.Unavailable(e);
+        }
     }
 
-    public async Task<RedisStatistics> ReadRedisAsync()
+    public Task<RedisStatistics> ReadRedisAsync() => RedisCalls.RunAsync(ReadRedisUncheckedAsync);
+
+    private async Task<RedisStatistics> ReadRedisUncheckedAsync()
     {
         var server = redis.GetServers().First(s => !s.IsReplica);
         var memory = (await server.InfoAsync("memory")).SelectMany(group => group).ToDictionary(p => p.Key, p => p.Value);

@@ -88,12 +88,13 @@ internal static class ProjectionScripts
     public const string Nothing = Gate + "return 1";
 
     // A post whose fan-out batch runs after a newer post's fan-out has started may land in a home timeline behind that
-    // post: a client that had seen the newer one would miss it with ?since=, though it is older. For such batches
-    // (s:fanout:newest, the newest post whose fan-out started, is newer; it is set before that post's first write and
-    // read here in the same atomic script as this batch's writes), each reader who is active (a feed connection, or a
-    // timeline read lately: only they can have seen the newer post) and in whose timeline the post is not the newest
-    // gets it in their late set as "newest:post". ?since=X returns those with newest >= X (QueryScripts). Readers who
-    // were not active cost nothing more: when they come back, the page they read has the post.
+    // post (or behind a post of a widely followed author, merged into pages at read time): a client that had seen the
+    // newer one would miss it with ?since=, though it is older. For such batches (s:fanout:newest, the newest post
+    // whose fan-out started, is newer than this one; it is set before that post's first write, and read here in the
+    // same atomic script as this batch's writes), each reader who is active (a feed connection, or a timeline read
+    // lately: only they can have seen the newer post) gets the post in their late set as "newest:post". ?since=X
+    // returns the entries with newest >= X (QueryScripts). Every post in a home timeline has started its fan-out, so
+    // newest is at least any of them. Readers who were not active cost nothing: the page they read next has the post.
     private const string AddToHome = $$"""
         local clock = redis.call('TIME')
         local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
@@ -103,16 +104,13 @@ internal static class ProjectionScripts
                 or tonumber(redis.call('ZSCORE', '{{RedisKeys.RecentReaders}}', reader) or '0') > now
         end
 
-        local function add(home, reader, id, capacity, mayLandBehind)
+        local function add(home, reader, id, capacity, landsBehind)
             local added = redis.call('ZADD', home, 0, id)
             redis.call('ZREMRANGEBYRANK', home, 0, -capacity - 1)
-            if mayLandBehind and active(reader) then
-                local newest = redis.call('ZRANGE', home, -1, -1)[1]
-                if newest ~= id then
-                    local late = '{{RedisKeys.Prefix}}late:' .. reader
-                    redis.call('ZADD', late, 0, newest .. ':' .. id)
-                    redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
-                end
+            if landsBehind and active(reader) then
+                local late = '{{RedisKeys.Prefix}}late:' .. reader
+                redis.call('ZADD', late, 0, landsBehind .. ':' .. id)
+                redis.call('ZREMRANGEBYRANK', late, 0, -capacity - 1)
             end
             return added
         end
@@ -124,8 +122,8 @@ internal static class ProjectionScripts
         local post, capacity = ARGV[1], tonumber(ARGV[2])
         local newest = redis.call('GET', '{{RedisKeys.NewestFannedOut}}')
         if not newest or post > newest then redis.call('SET', '{{RedisKeys.NewestFannedOut}}', post) end
-        local mayLandBehind = newest and newest > post
-        for i = 1, #KEYS do add(KEYS[i], ARGV[i + 2], post, capacity, mayLandBehind) end
+        local landsBehind = newest and newest > post and newest
+        for i = 1, #KEYS do add(KEYS[i], ARGV[i + 2], post, capacity, landsBehind) end
         return #KEYS
         """;
 
@@ -136,17 +134,16 @@ internal static class ProjectionScripts
     public const string MergeAuthor = AddToHome + """
         local added = {}
         for _, id in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, tonumber(ARGV[2]))) do
-            if add(KEYS[2], ARGV[1], id, tonumber(ARGV[3]), false) == 1 then added[#added + 1] = id end
+            if add(KEYS[2], ARGV[1], id, tonumber(ARGV[3]), nil) == 1 then added[#added + 1] = id end
         end
         return added
         """;
 
-    // KEYS: author's timeline, reader's home timeline. Answers the ids that were in the home timeline.
+    // KEYS: author's timeline, reader's home timeline. Answers all the author's recent ids: those of an author merged
+    // at read time leave the reader's pages too, though they were never in the home timeline.
     public const string RemoveAuthor = """
-        local removed = {}
-        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-            if redis.call('ZREM', KEYS[2], id) == 1 then removed[#removed + 1] = id end
-        end
-        return removed
+        local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+        for _, id in ipairs(ids) do redis.call('ZREM', KEYS[2], id) end
+        return ids
         """;
 }

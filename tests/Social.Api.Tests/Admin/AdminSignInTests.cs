@@ -40,6 +40,21 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task AdminCookie_AWriteWithoutTheAdminPagesHeader_403AndNothingStarts()
+    {
+        var admin = await api.AdminAsync();
+        var before = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/projections"), HttpStatusCode.OK);
+        var browser = Browser();
+        await SignInAsync(browser, SocialApiFactory.Admin, SocialApiFactory.DefaultPassword);
+
+        var forged = await browser.PostAsync("/api/admin/projections/rebuild", null, TestContext.Current.CancellationToken);
+
+        await ApiAssert.ProblemAsync(forged, HttpStatusCode.Forbidden);
+        var after = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/projections"), HttpStatusCode.OK);
+        Assert.Equal(before.GetProperty("rebuild").GetRawText(), after.GetProperty("rebuild").GetRawText());
+    }
+
+    [Fact]
     public async Task SignIn_OrdinaryUser_403AndNoCookie()
     {
         var (_, handle) = await api.SignUpAsync("plain");
@@ -81,6 +96,7 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
     [Theory]
     [InlineData("//evil.example/", "/admin")]
     [InlineData("https://evil.example/", "/admin")]
+    [InlineData("/\\evil.example/", "/admin")]
     [InlineData("/dashboard", "/dashboard")]
     public async Task SignIn_ReturnUrl_OnlyAPathOfThisSite(string returnUrl, string expected)
     {

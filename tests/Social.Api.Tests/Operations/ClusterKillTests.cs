@@ -43,9 +43,11 @@ public sealed class ClusterKillTests(StoresFixture stores)
         var hosts = new List<HostProcess>();
         try
         {
+            var output = TestContext.Current.TestOutputHelper;
             for (var i = 0; i < 3; i++)
             {
-                hosts.Add(await HostProcess.StartAsync(settings, cancellationToken: Ct));
+                var instance = i;
+                hosts.Add(await HostProcess.StartAsync(settings, line => output?.WriteLine($"[instance {instance}] {line}"), Ct));
             }
 
             await RunAsync(hosts, database, clusterId);
@@ -152,7 +154,7 @@ public sealed class ClusterKillTests(StoresFixture stores)
         views[Killed].Apply(dead.Messages);
         await dead.DisposeAsync();
         var resumeOn = Client(hosts[0], tokens[readers[Killed]]);
-        feeds[Killed] = await FeedClient.ConnectAsync(resumeOn);
+        feeds[Killed] = await ReconnectAsync(resumeOn);
         views[Killed].AddPage(await resumeOn.HomeTimelineAsync(views[Killed].NewestId));
 
         await writing;
@@ -232,6 +234,24 @@ public sealed class ClusterKillTests(StoresFixture stores)
         foreach (var feed in feeds)
         {
             await feed!.DisposeAsync();
+        }
+    }
+
+    // As the apps do: retry with a pause while the survivor answers 503 (its calls to grains of the dead silo fail until
+    // the silo is declared dead).
+    private static async Task<FeedClient> ReconnectAsync(HttpClient api)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await FeedClient.ConnectAsync(api);
+            }
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable && watch.Elapsed < Recovery)
+            {
+                await Task.Delay(500, Ct);
+            }
         }
     }
 
