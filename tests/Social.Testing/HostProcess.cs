@@ -32,7 +32,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static int FreePort() => LocalProcess.FreeTcpPort();
 
     /// <param name="settings">Environment variables in configuration form (<c>ConnectionStrings__Postgres</c>, …).</param>
-    /// <param name="echo">Where the host's error output goes, line by line (null: nowhere).</param>
+    /// <param name="echo">Where the host's output (its log, warnings and up) goes, line by line (null: nowhere).</param>
     /// <param name="cancellationToken">Stops waiting for the host to answer.</param>
     public static async Task<HostProcess> StartAsync(
         IReadOnlyDictionary<string, string> settings, Action<string>? echo = null, CancellationToken cancellationToken = default)
@@ -57,14 +57,15 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Social.Api did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        DataReceivedEventHandler forward = (_, e) =>
         {
             if (e.Data is { Length: > 0 } line)
             {
                 echo?.Invoke(line);
             }
         };
+        process.OutputDataReceived += forward;
+        process.ErrorDataReceived += forward;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var host = new HostProcess(process, address, siloPort);

@@ -53,6 +53,16 @@ internal static class AuthSetup
                             context.Fail("The token's user is not registered.");
                         }
                     },
+                    // The check above cannot be made while the user's grain is unreachable (its silo just died, its store
+                    // is down): that is a 503 to retry, not a 401 that would make a client sign its user out.
+                    OnChallenge = async context =>
+                    {
+                        if (context.AuthenticateFailure is { } failure && TransientFailure.Is(failure))
+                        {
+                            context.HandleResponse();
+                            await TransientFailure.WriteAsync(context.HttpContext, failure);
+                        }
+                    },
                 };
             });
 

@@ -12,6 +12,9 @@ namespace Social.Api.Errors;
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>Whether the exception means "retry shortly" (a 503), as opposed to a fault of the request or of the code.</summary>
+    public static bool IsTransient(Exception exception) => ToProblem(exception).Status == StatusCodes.Status503ServiceUnavailable;
+
     public const int RetryAfterSeconds = 5;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
