@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
-using Social.Testing;
 using Xunit;
 
 namespace Social.Api.Tests;
@@ -28,10 +27,7 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
     /// <summary>The connection string of this host's own database.</summary>
     public string ConnectionString => postgres;
 
-    public static async Task<SocialApiFactory> StartAsync(StoresFixture stores, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(await stores.Postgres.CreateDatabaseAsync("api_tests"), stores.Redis.ConnectionString, settings);
-
-    /// <summary>A host over the given servers, for tests that stop them.</summary>
+    /// <summary>A host over the given database and Redis.</summary>
     public static SocialApiFactory Start(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var factory = new SocialApiFactory(postgres, redis, settings);

@@ -1,12 +1,19 @@
 using System.Net;
 using System.Text.Json;
 using Social.Api.Tests.Support;
+using Social.Testing;
 using Xunit;
 
 namespace Social.Api.Tests.Admin;
 
+/// <summary>A host with a Redis of its own: these tests rebuild the read models, which drops every one in that Redis.</summary>
+public sealed class RebuildingApiFixture(StoresFixture stores) : ApiFixture(stores)
+{
+    protected override bool OwnRedis => true;
+}
+
 /// <summary>Anonymous, a user and an administrator against every admin route.</summary>
-public sealed class AdminAuthorizationTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed class AdminAuthorizationTests(RebuildingApiFixture api) : IClassFixture<RebuildingApiFixture>
 {
     public static TheoryData<string, string> Routes => new()
     {

@@ -3,16 +3,26 @@ using Xunit;
 
 namespace Social.Api.Tests.Support;
 
-/// <summary>One started host for a whole test class (<c>IClassFixture&lt;ApiFixture&gt;</c>).</summary>
+/// <summary>
+/// One started host for a whole test class (<c>IClassFixture&lt;ApiFixture&gt;</c>), over the assembly's shared
+/// PostgreSQL server (a database of its own) and Redis, or a Redis server of its own when <see cref="OwnRedis"/>.
+/// </summary>
 public class ApiFixture(StoresFixture stores) : IAsyncLifetime
 {
     private SocialApiFactory? _factory;
+    private RedisServer? _redis;
     private Task<HttpClient>? _admin;
 
     public SocialApiFactory Factory => _factory ?? throw new InvalidOperationException("not started");
 
     /// <summary>Settings on top of the factory's defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    /// <summary>
+    /// Whether the class's host gets a Redis server of its own: a rebuild drops every read model in its Redis, which
+    /// in the shared server would be every other class's too.
+    /// </summary>
+    protected virtual bool OwnRedis => false;
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
@@ -26,13 +36,22 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
     /// <summary>A client of the configured administrator, registered on first use.</summary>
     public Task<HttpClient> AdminAsync() => _admin ??= Factory.SignUpAsync(SocialApiFactory.Admin);
 
-    public async ValueTask InitializeAsync() => _factory = await SocialApiFactory.StartAsync(stores, Settings);
+    public async ValueTask InitializeAsync()
+    {
+        _redis = OwnRedis ? await RedisServer.StartAsync() : null;
+        _factory = SocialApiFactory.Start(await stores.Postgres.CreateDatabaseAsync("api_tests"), (_redis ?? stores.Redis).ConnectionString, Settings);
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (_factory is not null)
         {
             await _factory.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);
