@@ -30,10 +30,9 @@ internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bo
             return;
         }
 
-        foreach (var view in (await queries.ReadPostsAsync(posts)).OrderBy(view => view.Id, StringComparer.Ordinal))
-        {
-            await feed.PostAddedAsync([reader], view);
-        }
+        // Sent in order and awaited together: one round trip for them all, not one each.
+        var views = (await queries.ReadPostsAsync(posts)).OrderBy(view => view.Id, StringComparer.Ordinal);
+        await Task.WhenAll(views.Select(view => feed.PostAddedAsync([reader], view)).ToList());
     }
 
     public async Task PostRemovedAsync(IReadOnlyList<UserId> readers, PostId post)
@@ -51,10 +50,7 @@ internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bo
             return;
         }
 
-        foreach (var post in posts)
-        {
-            await feed.PostRemovedAsync([reader], post);
-        }
+        await Task.WhenAll(posts.Select(post => feed.PostRemovedAsync([reader], post)).ToList());
     }
 
     public async Task CommentAddedAsync(PostId post, CommentId comment)

@@ -285,20 +285,8 @@ public sealed class ClusterKillTests(StoresFixture stores)
         return result;
     }
 
-    private static async Task<HashSet<string>> AuthorPostsAsync(HttpClient client, string author)
-    {
-        var ids = new HashSet<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/users/{author}/posts?limit=100{(cursor is null ? "" : $"&cursor={cursor}")}"), HttpStatusCode.OK);
-            ids.UnionWith(page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetString()!));
-            cursor = page.GetProperty("nextCursor").GetString();
-        }
-        while (cursor is not null);
-
-        return ids;
-    }
+    private static async Task<HashSet<string>> AuthorPostsAsync(HttpClient client, string author) =>
+        [.. (await client.AllPagesAsync($"/api/users/{author}/posts")).Select(p => p.GetProperty("id").GetString()!)];
 
     private static async Task<HashSet<string>> PostsInEventStoreAsync(string database)
     {

@@ -57,14 +57,19 @@ public static class SocialClient
         await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/users/{handle}"), HttpStatusCode.OK);
 
     /// <summary>Every page of the home timeline (newer than <paramref name="since"/>, if given), walked with the cursors.</summary>
-    public static async Task<List<JsonElement>> HomeTimelineAsync(this HttpClient client, string? since = null)
+    public static Task<List<JsonElement>> HomeTimelineAsync(this HttpClient client, string? since = null) =>
+        client.AllPagesAsync(since is null ? "/api/timelines/home" : $"/api/timelines/home?since={since}");
+
+    /// <summary>The items of every page of a list, 100 a page, following <c>nextCursor</c> to the end.</summary>
+    public static async Task<List<JsonElement>> AllPagesAsync(this HttpClient client, string path)
     {
         var items = new List<JsonElement>();
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         string? cursor = null;
         do
         {
-            var query = string.Join('&', new[] { "limit=100", cursor is null ? null : $"cursor={cursor}", since is null ? null : $"since={since}" }.OfType<string>());
-            var page = await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/timelines/home?{query}"), HttpStatusCode.OK);
+            var page = await ApiAssert.JsonAsync(
+                await client.GetPathAsync($"{path}{separator}limit=100{(cursor is null ? "" : $"&cursor={cursor}")}"), HttpStatusCode.OK);
             items.AddRange(page.GetProperty("items").EnumerateArray());
             cursor = page.GetProperty("nextCursor").GetString();
         }

@@ -1,5 +1,4 @@
 using Social.Abstractions.ReadModels;
-using Social.Domain.Ids;
 using Social.Infrastructure.ReadModels;
 using Social.Testing;
 using Xunit;
@@ -30,7 +29,7 @@ public sealed class LateArrivalQueriesTests(StoresFixture stores) : IAsyncLifeti
     {
         // Two authors post at once and the older post's fan-out finishes last. A client that saw the newer post and
         // then lost its connection must still be given the older one by ?since=, or it would never see it.
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var now = DateTimeOffset.UtcNow;
         var before = await World.PostAtAsync(now.AddSeconds(-1), a, reader);
         var newer = await World.PostAtAsync(now, b, reader);
@@ -46,7 +45,7 @@ public sealed class LateArrivalQueriesTests(StoresFixture stores) : IAsyncLifeti
     [Fact]
     public async Task ReadHomeTimelineAsync_SinceAPostThatALateArrivalLandedBehindThenDeleted_NothingOlder()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var now = DateTimeOffset.UtcNow;
         var newer = await World.PostAtAsync(now, b, reader);
         await Queries.ReadHomeTimelineAsync(reader, new PageRequest(20));
@@ -95,7 +94,7 @@ public sealed class LateArrivalQueriesTests(StoresFixture stores) : IAsyncLifeti
     public async Task ReadHomeTimelineAsync_SinceAPostAnOlderOneLandedBehindWhileTheReaderWasInactive_NotRecorded()
     {
         // Nobody could have seen the newer post before the older one landed: nothing to record, since= is exact.
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var now = DateTimeOffset.UtcNow;
         var newer = await World.PostAtAsync(now, b, reader);
         await World.PostAtAsync(now.AddMilliseconds(-5), a, reader);
@@ -104,13 +103,5 @@ public sealed class LateArrivalQueriesTests(StoresFixture stores) : IAsyncLifeti
 
         Assert.Empty(page.Items);
         Assert.Equal(0, await World.Db.SortedSetLengthAsync($"s:late:{reader.Value}"));
-    }
-
-    private async Task<(UserId Reader, UserId A, UserId B)> ReaderFollowingTwoAsync()
-    {
-        var (reader, a, b) = (World.User("reader"), World.User("a"), World.User("b"));
-        await World.FollowAsync(reader, a);
-        await World.FollowAsync(reader, b);
-        return (reader, a, b);
     }
 }

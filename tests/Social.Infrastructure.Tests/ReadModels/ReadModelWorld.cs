@@ -73,6 +73,15 @@ internal sealed class ReadModelWorld : IAsyncDisposable
         await Store.MarkSideEffectsDoneAsync(follower.StreamId, version);
     }
 
+    /// <summary>A reader who follows two authors, a and b.</summary>
+    public async Task<(UserId Reader, UserId A, UserId B)> ReaderFollowingTwoAsync()
+    {
+        var (reader, a, b) = (User("reader"), User("a"), User("b"));
+        await FollowAsync(reader, a);
+        await FollowAsync(reader, b);
+        return (reader, a, b);
+    }
+
     public async Task UnfollowAsync(UserId follower, UserId followee, bool removePosts = true)
     {
         var version = NextVersion(follower.StreamId);

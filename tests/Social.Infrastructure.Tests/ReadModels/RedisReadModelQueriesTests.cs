@@ -34,7 +34,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     [Fact]
     public async Task ReadHomeTimelineAsync_OwnPostsAndFollowedAuthors_NewestFirstWithViews()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var posts = new List<PostId>();
         for (var i = 0; i < 3; i++)
         {
@@ -59,7 +59,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     [Fact]
     public async Task ReadHomeTimelineAsync_CursorWalk_ReturnsEveryPostOnceWithoutGaps()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var posts = new List<PostId>();
         for (var i = 0; i < 25; i++)
         {
@@ -110,7 +110,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     [Fact]
     public async Task ReadHomeTimelineAsync_PostsAddedDuringWalk_NothingDuplicatedOrSkipped()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var before = new List<PostId>();
         for (var i = 0; i < 20; i++)
         {
@@ -151,7 +151,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     [Fact]
     public async Task ReadHomeTimelineAsync_SinceWithCursorWalk_ReturnsExactlyPostsNewerThanSince()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var posts = new List<PostId>();
         for (var i = 0; i < 17; i++)
         {
@@ -190,7 +190,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     [Fact]
     public async Task ReadHomeTimelineAsync_PostsOfAuthorsNotFollowed_Skipped()
     {
-        var (reader, a, b) = await ReaderFollowingTwoAsync();
+        var (reader, a, b) = await World.ReaderFollowingTwoAsync();
         var stranger = World.User("stranger");
         var kept = new List<PostId>
         {
@@ -577,16 +577,6 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     }
 
     // ---- helpers ----
-
-    private async Task<(UserId Reader, UserId A, UserId B)> ReaderFollowingTwoAsync()
-    {
-        var reader = World.User("reader");
-        var a = World.User("a");
-        var b = World.User("b");
-        await World.FollowAsync(reader, a);
-        await World.FollowAsync(reader, b);
-        return (reader, a, b);
-    }
 
     private static IEnumerable<string> Newest(IEnumerable<PostId> posts) =>
         posts.Select(p => p.Value).OrderDescending(StringComparer.Ordinal);
