@@ -54,9 +54,12 @@ data_dir() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start_postgres DIR PORT: initializes DIR/postgres once, then starts it (or finds it running).
+# start_postgres DIR PORT: initializes DIR/postgres once, then starts it (or finds it running). Sets postgres_started
+# to true only when this call started the server: one found running belongs to whoever started it (another run from
+# the same checkout), so the caller may use it but must leave stopping it to its owner.
 start_postgres() {
   local dir="$1/postgres" port="$2" bin
+  postgres_started=false
   bin=$(postgres_bin)
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
@@ -72,6 +75,8 @@ start_postgres() {
   log "starting PostgreSQL on 127.0.0.1:$port"
   as_postgres "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1" >/dev/null
+  # Set before anything else can fail, so that the caller's cleanup stops the server it now owns.
+  postgres_started=true
   as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='social'" | grep -q 1 ||
     as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres social
 }
@@ -81,9 +86,11 @@ stop_postgres() {
   as_postgres "$(postgres_bin)/pg_ctl" stop -w -m fast -D "$dir/data" >/dev/null 2>&1 || true
 }
 
-# start_redis DIR PORT
+# start_redis DIR PORT: starts Redis (or finds it running). Sets redis_started to true only when this call started
+# the server, as start_postgres does.
 start_redis() {
   local dir="$1/redis" port="$2"
+  redis_started=false
   mkdir -p "$dir"
   if redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then
     log "Redis already running on 127.0.0.1:$port"
@@ -93,6 +100,7 @@ start_redis() {
   log "starting Redis on 127.0.0.1:$port"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+  redis_started=true
   for _ in $(seq 1 100); do
     redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && return 0
     sleep 0.1

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Social.Abstractions.RealTime;
 using Social.Grains.Projections;
 using Orleans.Serialization;
-using Social.Grains.EventSourcing;
 
 namespace Social.Grains;
 
@@ -12,7 +11,6 @@ public static class SiloSetup
 {
     public static ISiloBuilder AddSocialGrains(this ISiloBuilder silo)
     {
-        silo.AddCustomStorageBasedLogConsistencyProvider(LogConsistency.ProviderName);
         silo.Services.AddSocialExceptionSerialization();
         // A host that serves clients registers its own notifier first; any other silo pushes to nobody.
         silo.Services.TryAddSingleton<IFeedNotifier, NoFeedClients>();

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using static Social.Benchmarks.OptionValues;
 
 namespace Social.Benchmarks;
 
@@ -74,6 +74,11 @@ internal sealed class BenchmarkOptions
         Social.Benchmarks: end-to-end fan-out of the read side, against raw pipelined ZADDs on the same Redis.
 
         dotnet run -c Release --project tests/Social.Benchmarks -- [options]
+
+        Two more scenarios run the real Social.Api process, each with options of its own (give --help after it):
+          push                      post accepted → postAdded received by connected SignalR clients
+          writes                    the write path at a rate and past it (outcomes, Retry-After, latency, pushes,
+                                    the host's log), beside PostgreSQL's own insert limits; --host runs another build
 
           --authors N               authors per scenario, each followed by all F followers (default 20)
           --followers F1,F2,...     follower counts, one scenario each (default 1000,10000,100000)
@@ -194,22 +199,5 @@ internal sealed class BenchmarkOptions
         }
 
         return command.ToString();
-    }
-
-    private static int Int(string name, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{name}: '{value}' is not a whole number from {min} to {max}.");
-
-    private static double Double(string name, string value, double min, double max) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{name}: '{value}' is not a number from {min} to {max}.");
-
-    private static int[] IntList(string name, string value, int min, int max)
-    {
-        var list = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => Int(name, part, min, max)).Distinct().ToArray();
-        return list.Length is > 0 and <= 16 ? list : throw new ArgumentException($"{name}: give 1 to 16 values.");
     }
 }

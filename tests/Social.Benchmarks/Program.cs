@@ -1,21 +1,35 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Social.Benchmarks;
+using Social.Benchmarks.Push;
+using Social.Benchmarks.Writes;
 
 // The read side's fan-out end to end (post accepted → in every follower's home timeline), against raw pipelined ZADDs
 // on the same Redis in the same run. Starts and stops its own PostgreSQL, Redis and silo; see BenchmarkOptions.Usage.
 // With "push" first: the real-time scenario over the real host process instead (Push/PushOptions.Usage).
+// With "writes" first: the write path of the real host process at a rate and past it, beside PostgreSQL's own insert
+// limits (Writes/WritesOptions.Usage).
 
-if (args.FirstOrDefault() == "push")
+if (args.FirstOrDefault() is "push" or "writes")
 {
-    using var stopPush = new CancellationTokenSource();
+    using var stopHosted = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
         // Stop cleanly: the host process, Redis and PostgreSQL are stopped by the scenario's disposals.
         e.Cancel = true;
-        stopPush.Cancel();
+        stopHosted.Cancel();
     };
-    return await Social.Benchmarks.Push.PushBenchmark.RunAsync(args[1..], stopPush.Token);
+    try
+    {
+        return args[0] == "push"
+            ? await PushBenchmark.RunAsync(args[1..], stopHosted.Token)
+            : await WritesBenchmark.RunAsync(args[1..], stopHosted.Token);
+    }
+    catch (OperationCanceledException) when (stopHosted.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Cancelled; the host process, Redis and PostgreSQL are stopped.");
+        return 130;
+    }
 }
 
 BenchmarkOptions options;

@@ -4,9 +4,9 @@ using System.Globalization;
 namespace Social.Testing;
 
 /// <summary>
-/// One real <c>Social.Api</c> process (the Release build of the repository's sources), configured with the given
-/// settings as environment variables, on a free loopback port. It can be killed (SIGKILL) or stopped (SIGTERM) as an
-/// orchestrator would; its CPU time and memory are read from /proc.
+/// One real <c>Social.Api</c> process (the Release build of the repository's sources, or another build's dll), configured
+/// with the given settings as environment variables, on a free loopback port. It can be killed (SIGKILL) or stopped
+/// (SIGTERM) as an orchestrator would; its CPU time and memory are read from /proc.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -28,16 +28,20 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The repository's Release build of the host, which <see cref="StartAsync"/> runs unless given another.</summary>
+    public static string DefaultDll => Path.Combine(Repository.Root, "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
+
     /// <summary>Free loopback ports for a host's HTTP endpoint, silo and gateway.</summary>
     public static int FreePort() => LocalProcess.FreeTcpPort();
 
     /// <param name="settings">Environment variables in configuration form (<c>ConnectionStrings__Postgres</c>, …).</param>
     /// <param name="echo">Where the host's output (its log, warnings and up) goes, line by line (null: nowhere).</param>
     /// <param name="cancellationToken">Stops waiting for the host to answer.</param>
+    /// <param name="dll">The <c>Social.Api.dll</c> to run (null: the repository's Release build), e.g. an older build as a baseline.</param>
     public static async Task<HostProcess> StartAsync(
-        IReadOnlyDictionary<string, string> settings, Action<string>? echo = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string> settings, Action<string>? echo = null, CancellationToken cancellationToken = default, string? dll = null)
     {
-        var dll = Path.Combine(Repository.Root, "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
+        dll ??= DefaultDll;
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: build the solution in Release first (dotnet build -c Release).");

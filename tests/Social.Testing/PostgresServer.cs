@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Social.Testing;
@@ -12,6 +13,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _directory;
     private readonly string _pgCtl;
     private int _databaseCounter;
+    private int[] _paused = [];
 
     private PostgresServer(string directory, string pgCtl, int port)
     {
@@ -67,9 +69,41 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
+        // A paused server would not act on pg_ctl's signal.
+        await ResumeAsync();
         IsRunning = false;
         await LocalProcess.RunAsync(_pgCtl, ["stop", "-w", "-m", "immediate", "-D", Path.Combine(_directory, "data")], asPostgresUser: true);
         NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>
+    /// Freezes the server (SIGSTOP to the postmaster and every process of it) without closing anything: connecting still
+    /// succeeds at the TCP level and every open connection stays up, but no query or connection attempt is ever answered,
+    /// as when a server hangs or the network between drops packets.
+    /// </summary>
+    public async Task PauseAsync()
+    {
+        if (!IsRunning || _paused.Length > 0)
+        {
+            return;
+        }
+
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        _paused = [postmaster, .. ChildrenOf(postmaster)];
+        await LocalProcess.RunAsync("kill", ["-STOP", .. _paused.Select(pid => pid.ToString(CultureInfo.InvariantCulture))]);
+    }
+
+    /// <summary>Lets a paused server go on (<see cref="PauseAsync"/>).</summary>
+    public async Task ResumeAsync()
+    {
+        if (_paused.Length == 0)
+        {
+            return;
+        }
+
+        var paused = _paused;
+        _paused = [];
+        await LocalProcess.RunAsync("kill", ["-CONT", .. paused.Select(pid => pid.ToString(CultureInfo.InvariantCulture))]);
     }
 
     public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
@@ -104,6 +138,34 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             TryDelete(_directory);
+        }
+    }
+
+    // The processes whose parent is the given one, from /proc (field 4 of /proc/PID/stat, after the parenthesized name).
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // ended meanwhile
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+            {
+                yield return pid;
+            }
         }
     }
 

@@ -19,6 +19,12 @@ public static class SocialMetrics
     /// <summary>Events committed to the event store, by stream kind.</summary>
     public static readonly Counter<long> EventsAppended = Meter.CreateCounter<long>("social.events.appended", "{event}", "Events committed to the event store");
 
+    /// <summary>Appends written per group commit (one transaction, one fsync).</summary>
+    public static readonly Histogram<int> AppendBatches = Meter.CreateHistogram<int>("social.append.batch.size", "{append}", "Appends written per event-store transaction");
+
+    /// <summary>How long one group commit took, from taking the connection to settling every append.</summary>
+    public static readonly Histogram<double> AppendBatchDuration = Meter.CreateHistogram<double>("social.append.batch.duration", "ms", "Time to write one batch of appends");
+
     /// <summary>Home-timeline entries written by fan-out.</summary>
     public static readonly Counter<long> FanOutDeliveries = Meter.CreateCounter<long>("social.fanout.deliveries", "{entry}", "Home-timeline entries written by fan-out");
 

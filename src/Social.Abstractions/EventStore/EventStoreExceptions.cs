@@ -27,3 +27,4 @@ public sealed class StoreUnavailableException(string store, Exception innerExcep
     [Id(0)]
     public string Store { get; } = store;
 }
+

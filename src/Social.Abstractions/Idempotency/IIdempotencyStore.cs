@@ -22,7 +22,11 @@ public interface IIdempotencyStore
 /// <param name="RequestFingerprint">The fingerprint of the request that made the claim.</param>
 /// <param name="ReservedId">The id reserved by the request that made the claim.</param>
 /// <param name="Response">The recorded response, once the first request completed.</param>
-public sealed record IdempotencyClaim(bool IsFirst, string RequestFingerprint, string ReservedId, StoredResponse? Response);
+/// <param name="Committed">
+/// Where the first request's write committed, once it did (recorded by the append itself, so known even when the
+/// response never was).
+/// </param>
+public sealed record IdempotencyClaim(bool IsFirst, string RequestFingerprint, string ReservedId, StoredResponse? Response, CommittedWrite? Committed = null);
 
 /// <summary>An HTTP response kept for replay.</summary>
 /// <param name="StatusCode">The status code.</param>

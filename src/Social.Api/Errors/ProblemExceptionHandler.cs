@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
 using Social.Domain.Errors;
 
@@ -20,14 +21,16 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var problem = ToProblem(exception);
-        if (problem.Status >= 500)
+        // Shedding load is the instance working as designed, and logging each refusal would add to the load.
+        if (problem.Status >= 500 && exception is not OverloadedException)
         {
             logger.LogError(exception, "Request {Method} {Path} failed: {Title}", http.Request.Method, http.Request.Path, problem.Title);
         }
 
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var retryAfter = exception is OverloadedException overloaded ? (int)Math.Ceiling(overloaded.RetryAfter.TotalSeconds) : RetryAfterSeconds;
+            http.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
@@ -49,6 +52,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
         StoreUnavailableException unavailable => Problem(
             StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),
+        OverloadedException overloaded => Problem(
+            StatusCodes.Status503ServiceUnavailable, "The service is busy.", $"{overloaded.Message} Nothing was changed."),
         // A call to a grain on a silo that has just died fails until the cluster declares it dead and moves the grain.
         OrleansMessageRejectionException => Problem(
             StatusCodes.Status503ServiceUnavailable, "An instance is unavailable.", "Part of the cluster is recovering from a failed instance; retry shortly."),

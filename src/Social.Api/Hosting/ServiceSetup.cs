@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
-using Npgsql;
-using Social.Abstractions.EventStore;
-using Social.Abstractions.Idempotency;
+using Social.Api.Admission;
 using Social.Api.Auth;
 using Social.Api.Errors;
 using Social.Api.Idempotency;
@@ -9,8 +7,8 @@ using Social.Api.OpenApi;
 using Social.Api.RealTime;
 using Social.Infrastructure.Diagnostics;
 using Social.Infrastructure.EventStore;
-using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Migrations;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
@@ -39,9 +37,11 @@ internal static class ServiceSetup
 
         services.AddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
-        services.AddSingleton(NpgsqlDataSource.Create(postgres));
-        services.AddSingleton<IEventStore, PostgresEventStore>();
-        services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddOptions<PostgresConnectionOptions>().Bind(builder.Configuration.GetSection(PostgresConnectionOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventStoreOptions>().Bind(builder.Configuration.GetSection(EventStoreOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddPostgresStores(postgres);
         services.AddSingleton<TransportLag>();
         services.AddSingleton<PasswordHashing>();
         services.AddSocialReadModels(builder.Configuration);
@@ -76,6 +76,8 @@ internal static class ServiceSetup
         app.UseMiddleware<CommandMetricsMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication, so that a write refused for overload costs next to nothing.
+        app.UseMiddleware<WriteAdmission>();
         // The web client (wwwroot): index.html at /, the SignalR browser bundle beside it.
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Social.Abstractions.EventStore;
 using Social.Grains;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
@@ -15,6 +16,8 @@ internal static class SiloHosting
     public static void AddSocialSilo(this WebApplicationBuilder builder, string postgres)
     {
         var cluster = builder.Configuration.GetSection(SocialOptions.Section).Get<SocialOptions>()?.Cluster ?? new ClusterSettings();
+        // Each Orleans provider gets a pool of its own, sized by the connection budget (PostgresConnectionOptions).
+        var budget = builder.Configuration.GetSection(PostgresConnectionOptions.Section).Get<PostgresConnectionOptions>() ?? new PostgresConnectionOptions();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
@@ -33,7 +36,7 @@ internal static class SiloHosting
                 silo.UseAdoNetClustering(options =>
                 {
                     options.Invariant = Invariant;
-                    options.ConnectionString = postgres;
+                    options.ConnectionString = budget.For(postgres, "membership", budget.Membership);
                 });
                 var address = cluster.AdvertisedIPAddress is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
                 silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedIPAddress is { Length: > 0 });
@@ -42,7 +45,7 @@ internal static class SiloHosting
             silo.AddAdoNetGrainStorageAsDefault(options =>
             {
                 options.Invariant = Invariant;
-                options.ConnectionString = postgres;
+                options.ConnectionString = budget.For(postgres, "grain-storage", budget.GrainStorage);
             });
             silo.AddSocialGrains();
             // Grain statistics for /dashboard (administrators only, see AdminPages).
@@ -50,7 +53,10 @@ internal static class SiloHosting
             // Traces continue from the HTTP request into the grain calls it makes.
             silo.AddActivityPropagation();
             // Committed events reach the projections over Orleans streams read from the event store itself.
-            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = postgres);
+            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = budget.For(postgres, "streams", budget.Streams));
         });
+
+        // The silo's stop ends within the host's shutdown timeout, also when PostgreSQL cannot be reached.
+        SiloShutdown.Wrap(builder.Services);
     }
 }

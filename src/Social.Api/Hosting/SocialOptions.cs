@@ -17,6 +17,21 @@ public sealed class SocialOptions
     public LimitsOptions Limits { get; set; } = new();
 
     public ClusterSettings Cluster { get; set; } = new();
+
+    public AdmissionOptions Admission { get; set; } = new();
+}
+
+public sealed class AdmissionOptions
+{
+    /// <summary>
+    /// Writes one instance works on at once (256 by default); more are refused with 503. Enough to keep the group commit's
+    /// batches full at this machine's capacity, few enough that an admitted write waits well under a second.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxWritesInFlight { get; set; } = 256;
+
+    /// <summary>What a refused write is told to wait (1 s by default).</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class JwtOptions

@@ -1,23 +1,28 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
+using Social.Api.Admission;
+using Social.Abstractions.Commands;
+using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
 
 namespace Social.Api.Idempotency;
 
 /// <summary>
 /// Makes writes with an <c>Idempotency-Key</c> safe to retry: the first request with a key claims it in the shared
-/// store together with the id it will create, and its response is recorded; a retry with the same key from the same
-/// caller gets that response back and writes nothing. A retry after a crash, before a response was recorded, runs
-/// again with the same reserved id, and the grains treat the repeated command as already done.
+/// store together with the id it will create; the command's append marks the key with the write it made, in the same
+/// transaction; then the response is recorded. A retry with the same key from the same caller gets that response back
+/// and writes nothing. A retry whose first run committed but whose response was lost (a crash in between) runs again
+/// in replay mode: the grain sees that its stream already holds the write and answers from it without writing. A retry
+/// whose first run never committed runs the command again, with the same reserved id.
 /// </summary>
-internal sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store)
+internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store, ILogger<IdempotencyMiddleware> logger)
 {
     public const string HeaderName = "Idempotency-Key";
     private const int MaxKeyLength = 200;
 
     public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
     {
-        if (!IsWrite(http.Request) || http.Request.Headers[HeaderName] is not [{ Length: > 0 } key])
+        if (!IsCommand(http.Request) || http.Request.Headers[HeaderName] is not [{ Length: > 0 } key])
         {
             await next(http);
             return;
@@ -46,7 +51,8 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencySt
             return;
         }
 
-        http.Features.Set(new ReservedIds(claim.ReservedId));
+        http.Features.Set(new ReservedIds(claim.ReservedId, IsFresh: claim.IsFirst));
+        CommandContext.SetIdempotency(caller, claim.Committed);
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
@@ -61,21 +67,38 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencySt
 
         if (IsFinal(http.Response.StatusCode))
         {
-            await store.CompleteAsync(caller, key, new StoredResponse(
-                http.Response.StatusCode,
-                http.Response.ContentType,
-                buffer.Length > 0 ? System.Text.Encoding.UTF8.GetString(buffer.ToArray()) : null,
-                http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null), CancellationToken.None);
+            await RecordAsync(http, caller, key, buffer);
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
     }
 
-    private static bool IsWrite(HttpRequest request) =>
-        (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method) || HttpMethods.IsDelete(request.Method))
-        && request.Path.StartsWithSegments("/api")
-        && !request.Path.StartsWithSegments("/api/auth");
+    /// <summary>
+    /// Records the response for replay. If that fails, the client still gets the true outcome: the write's own mark on
+    /// the key lets a retry answer from the write instead of repeating it.
+    /// </summary>
+    private async Task RecordAsync(HttpContext http, string caller, string key, MemoryStream buffer)
+    {
+        try
+        {
+            await store.CompleteAsync(caller, key, new StoredResponse(
+                http.Response.StatusCode,
+                http.Response.ContentType,
+                buffer.Length > 0 ? System.Text.Encoding.UTF8.GetString(buffer.ToArray()) : null,
+                http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null), CancellationToken.None);
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogNotRecorded(e, http.Request.Method, http.Request.Path);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The response to {Method} {Path} under an Idempotency-Key was not recorded; a retry will answer from the committed write.")]
+    private partial void LogNotRecorded(Exception exception, string method, string path);
+
+    // Signing in is a write of the API that creates nothing to replay.
+    private static bool IsCommand(HttpRequest request) => ApiWrites.Is(request) && !request.Path.StartsWithSegments("/api/auth");
 
     // Outcomes that a retry should not simply repeat: not signed in, rate limited, or a failure to try again.
     private static bool IsFinal(int status) =>

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using Orleans.EventSourcing;
-using Orleans.Providers;
-using Orleans.EventSourcing.CustomStorage;
 using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
 using Social.Domain.Errors;
@@ -10,81 +6,64 @@ using Social.Domain.Events;
 namespace Social.Grains.EventSourcing;
 
 /// <summary>
-/// A journaled grain whose log is one stream of the PostgreSQL event store (the CustomStorage provider).
-/// Commands run as: decide events from the confirmed state, append them, then raise and confirm them.
-/// The append comes first, in the caller's turn, so that a conflict or an unreachable store reaches the caller
-/// as an exception and nothing is applied; Orleans's own write-back then finds the batch already stored.
+/// A grain whose state is the fold of one stream of the PostgreSQL event store. One straight path, as in Eventuous:
+/// load the stream when the grain activates, and for each command decide events from the state (pure functions of the
+/// domain), append them at the stream's version, then apply them. The append comes before any change to the state, so
+/// a conflict or an unreachable store reaches the caller (409 or 503) with nothing applied.
 /// </summary>
-[LogConsistencyProvider(ProviderName = LogConsistency.ProviderName)]
-public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store)
-    : JournaledGrain<TState, TEvent>, ICustomStorageInterface<TState, TEvent>
+public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Grain
     where TState : class, new()
     where TEvent : class
 {
     private const int MaxAttempts = 3;
 
-    // Event ids belong to event objects, so every retry of the same batch sends the same ids and the store
-    // recognizes it instead of appending it twice.
-    private readonly ConditionalWeakTable<TEvent, object> _eventIds = [];
-    private IReadOnlyList<RecordedEvent>? _preloaded;
-    private (int ExpectedVersion, IReadOnlyList<TEvent> Events)? _appended;
+    /// <summary>The state after the events up to <see cref="Version"/>.</summary>
+    protected TState State { get; private set; } = new();
+
+    /// <summary>The stream's version this state has applied (0: nothing yet).</summary>
+    protected long Version { get; private set; }
 
     protected abstract string StreamId { get; }
 
     protected abstract void Apply(TState state, TEvent @event);
 
-    public override void Participate(IGrainLifecycle lifecycle)
+    /// <summary>
+    /// Reads the stream, unless the command that activates the grain creates it under an id minted for it just now:
+    /// then there is nothing to read, and the append at version 0 checks that. A failure to read fails the activation,
+    /// so the caller gets it at once (503) rather than a grain with a state it does not have.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        base.Participate(lifecycle);
-
-        // Read once here, before the log view starts its own initial read (at Activate + 1): a failure here fails the
-        // activation and so reaches the caller. The log view's read retries forever, and a failed activation waits
-        // for it before it answers, which would leave a request hanging while the store is down.
-        lifecycle.Subscribe<EventSourcedGrain<TState, TEvent>>(
-            GrainLifecycleStage.Activate - 2,
-            async cancellationToken => _preloaded = await store.ReadStreamAsync(StreamId, 0, cancellationToken));
-    }
-
-    public async Task<KeyValuePair<int, TState>> ReadStateFromStorage()
-    {
-        var events = _preloaded ?? await store.ReadStreamAsync(StreamId);
-        _preloaded = null;
-        var state = new TState();
-        var version = 0;
-        foreach (var recorded in events)
+        // Never finish activating synchronously. Orleans 10.4 starts a new activation's message loop while holding the
+        // activation's lock, so when activation completes at once (no read, or a read whose reply was already on the
+        // socket), the first command runs under that lock; a command that calls another grain then takes that grain's
+        // lock too, and two users following each other at that moment deadlock two threads for good (seen in
+        // MutualFollow_BothAtOnce_BothCommitAndBothListsShowIt, thread stacks in ActivationData.Start → ReceiveRequest).
+        await Task.Yield();
+        if (!CommandContext.IsNewStream(StreamId))
         {
-            Apply(state, (TEvent)EventTypes.Deserialize(recorded.Type, recorded.Data));
-            version = checked((int)recorded.Version);
-        }
-
-        return new(version, state);
-    }
-
-    public async Task<bool> ApplyUpdatesToStorage(IReadOnlyList<TEvent> updates, int expectedVersion)
-    {
-        if (_appended is { } appended && appended.ExpectedVersion == expectedVersion && appended.Events.SequenceEqual(updates))
-        {
-            _appended = null;
-            return true;
-        }
-
-        try
-        {
-            await store.AppendAsync(StreamId, expectedVersion, ToEventData(updates));
-            return true;
-        }
-        catch (WrongExpectedVersionException)
-        {
-            return false;
+            await CatchUpAsync(cancellationToken);
         }
     }
 
     /// <summary>
-    /// Decides events from the current state and commits them. When another activation wrote first (possible
-    /// for a moment while the cluster changes), the state is read again and the decision made again.
+    /// Decides events from the current state and commits them. When another activation wrote first (possible for a
+    /// moment while the cluster changes), the state catches up with the stream and the decision is made again.
+    /// When an earlier run of the same request (same <c>Idempotency-Key</c>) already committed to this stream, nothing is
+    /// decided or written again: the command answers from the state that write left.
     /// </summary>
     protected async Task ExecuteAsync(Func<TState, IEnumerable<TEvent?>> decide)
     {
+        if (CommandContext.CommittedWrite() is { } committed && committed.StreamId == StreamId)
+        {
+            if (Version < committed.Version)
+            {
+                await CatchUpAsync();
+            }
+
+            return;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var events = decide(State).OfType<TEvent>().ToList();
@@ -95,11 +74,11 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store)
 
             try
             {
-                await store.AppendAsync(StreamId, Version, ToEventData(events));
+                Version = await store.AppendAsync(StreamId, Version, ToEventData(events), CommandContext.CurrentIdempotency());
             }
             catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
             {
-                await RefreshNow();
+                await CatchUpAsync();
                 continue;
             }
             catch (WrongExpectedVersionException)
@@ -107,22 +86,41 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store)
                 throw new ConflictException("The resource was changed by another request at the same moment. Please retry.");
             }
 
-            _appended = (Version, events);
-            RaiseEvents(events);
-            await ConfirmEvents();
+            foreach (var e in events)
+            {
+                Apply(State, e);
+            }
+
             return;
         }
     }
 
     protected Task ExecuteAsync(Func<TState, TEvent?> decide) => ExecuteAsync(state => [decide(state)]);
 
-    private List<EventData> ToEventData(IEnumerable<TEvent> events)
+    /// <summary>
+    /// A query that found no such user or post: the activation holds nothing worth keeping, so it goes once the call
+    /// returns instead of waiting in memory for the idle collector (unknown ids are cheap to ask for, and many).
+    /// </summary>
+    protected void ForgetIfEmpty()
+    {
+        if (Version == 0)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var recorded in await store.ReadStreamAsync(StreamId, Version, cancellationToken))
+        {
+            Apply(State, (TEvent)EventTypes.Deserialize(recorded.Type, recorded.Data));
+            Version = recorded.Version;
+        }
+    }
+
+    private static List<EventData> ToEventData(IEnumerable<TEvent> events)
     {
         var metadata = CommandContext.CurrentMetadata();
-        return [.. events.Select(e => new EventData(
-            (Guid)_eventIds.GetValue(e, _ => Guid.CreateVersion7()),
-            EventTypes.NameOf(e),
-            EventTypes.Serialize(e),
-            metadata))];
+        return [.. events.Select(e => new EventData(Guid.CreateVersion7(), EventTypes.NameOf(e), EventTypes.Serialize(e), metadata))];
     }
 }

@@ -20,16 +20,16 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
 
     public async Task<PostView> CreateAsync(UserId author, string text)
     {
-        // An unknown author fails the command before anything is written.
-        await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
+        // An unknown author fails the command before anything is written; the summary is also the view's author.
+        var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
         await ExecuteAsync(state => state.Create(Id, author, text, clock.GetUtcNow()));
-        return await ToViewAsync();
+        return ToView(summary);
     }
 
-    public Task<PostView> GetAsync()
+    public async Task<PostView> GetAsync()
     {
         EnsureLive();
-        return ToViewAsync();
+        return ToView(await GrainFactory.GetGrain<IUserGrain>(State.AuthorId.Value).GetSummaryAsync());
     }
 
     public Task DeleteAsync(UserId by) => ExecuteAsync(state => state.Delete(by, clock.GetUtcNow()));
@@ -39,7 +39,8 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
         // An unknown author fails the command before anything is written.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
         await ExecuteAsync(state => state.AddComment(commentId, author, text, clock.GetUtcNow()));
-        var comment = State.Comments[commentId];
+        // Gone only when a replayed request's comment was deleted since it was made.
+        var comment = State.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException($"There is no comment '{commentId}' on this post.");
         return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
     }
 
@@ -52,15 +53,13 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
 
     private void EnsureLive()
     {
-        if (!State.Exists || State.IsDeleted)
+        if (!State.IsLive)
         {
+            ForgetIfEmpty();
             throw new NotFoundException($"There is no post '{Id}'.");
         }
     }
 
-    private async Task<PostView> ToViewAsync()
-    {
-        var author = await GrainFactory.GetGrain<IUserGrain>(State.AuthorId.Value).GetSummaryAsync();
-        return new PostView(Id.Value, author, State.Text, State.CreatedAt, State.Comments.Count, State.Likes.Count);
-    }
+    private PostView ToView(UserSummary author) =>
+        new(Id.Value, author, State.Text, State.CreatedAt, State.Comments.Count, State.Likes.Count);
 }

@@ -40,7 +40,11 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         return Task.FromResult(new UserSummary(State.Handle, State.DisplayName));
     }
 
-    public Task<string?> GetPasswordHashAsync() => Task.FromResult(State.Exists ? State.PasswordHash : null);
+    public Task<string?> GetPasswordHashAsync()
+    {
+        ForgetIfEmpty();
+        return Task.FromResult(State.Exists ? State.PasswordHash : null);
+    }
 
     public async Task<UserView> UpdateProfileAsync(string? displayName, string? bio)
     {
@@ -61,7 +65,11 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
 
-    public Task<bool> ExistsAsync() => Task.FromResult(State.Exists);
+    public Task<bool> ExistsAsync()
+    {
+        ForgetIfEmpty();
+        return Task.FromResult(State.Exists);
+    }
 
     // A write commits whether or not Redis is up; its answer then carries the counts last seen.
     private async Task<UserCounts> CountsAfterWriteAsync()
@@ -81,6 +89,7 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     {
         if (!State.Exists)
         {
+            ForgetIfEmpty();
             throw new NotFoundException($"There is no user '{Id}'.");
         }
     }

@@ -1,62 +1,29 @@
-using Social.Abstractions.Diagnostics;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Social.Abstractions.EventStore;
+using Social.Abstractions.Idempotency;
 
 namespace Social.Infrastructure.EventStore;
 
 /// <summary>
-/// The event store on PostgreSQL: the <c>events</c> table of migration 0001. An append is one transaction that checks
-/// the stream's version and inserts the whole batch in a single statement; the unique key on
-/// <c>(stream_id, version)</c> makes exactly one of several concurrent appenders win.
+/// The event store on PostgreSQL: the <c>events</c> table of migration 0001. Appends from every caller of the instance
+/// go through one <see cref="GroupCommit"/>, which writes many streams per transaction; the unique key on
+/// <c>(stream_id, version)</c> makes exactly one of several concurrent appenders to a stream win, across instances too.
 /// </summary>
-public sealed class PostgresEventStore : IEventStore
+public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 {
     /// <summary>
-    /// The channel on which an append announces, after its commit, the stream it wrote to (the payload), so that stream
-    /// readers wake at once instead of waiting for their next poll. A notification is only a hint: it can be lost.
+    /// The channel on which each group commit announces, after it committed, the streams it wrote to (the payload: their
+    /// ids, one per line; empty when too many to list, which wakes every reader), so that stream readers wake at once
+    /// instead of waiting for their next poll. A notification is only a hint: it can be lost.
     /// </summary>
     public const string CommittedChannel = "events_committed";
-
-    // A notification's payload must stay under 8000 bytes; a longer stream id is announced with an empty payload,
-    // which wakes every reader.
-    private const int MaxNotifiedStreamIdLength = 1000;
-
-    // How long to wait for a transaction whose COMMIT got no answer to end, before giving up and reporting the store
-    // as unavailable. A retry of the same append is harmless either way.
-    private static readonly TimeSpan s_unknownOutcomeWait = TimeSpan.FromSeconds(5);
-
-    // The version check and the insert are one statement, so they share one snapshot. Two appenders that both pass
-    // the check insert the same (stream_id, version) first; the second waits on the unique index for the first to
-    // finish and then fails with a unique violation, so nothing is ever overwritten or left with a gap. Rows come
-    // out of unnest in batch order, so sequence numbers grow with the version inside a batch.
-    private const string AppendSql = """
-        WITH appended AS (
-            INSERT INTO events (stream_id, version, event_id, event_type, data, metadata)
-            SELECT $1, $2 + e.ordinal, e.event_id, e.event_type, e.data, e.metadata
-            FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
-                WITH ORDINALITY AS e(event_id, event_type, data, metadata, ordinal)
-            WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1) = $2
-            ORDER BY e.ordinal
-            RETURNING transaction_id
-        )
-        SELECT transaction_id, count(*) FROM appended GROUP BY transaction_id
-        """;
-
-    // After an append was turned down or its commit went unanswered: where the stream is, and how many of the batch's
-    // event ids are stored at exactly the versions this append would have given them.
-    private const string CheckSql = """
-        SELECT
-            (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1),
-            (SELECT count(*)
-             FROM unnest($3::uuid[]) WITH ORDINALITY AS e(event_id, ordinal)
-             JOIN events ON events.event_id = e.event_id
-             WHERE events.stream_id = $1 AND events.version = $2 + e.ordinal)
-        """;
 
     private const string CurrentVersionSql = "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1";
 
@@ -135,61 +102,59 @@ public sealed class PostgresEventStore : IEventStore
 
     internal const string PartitionExpression = "('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint";
 
-    private const string NotifySql = $"SELECT pg_notify('{CommittedChannel}', $1)";
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Func<NpgsqlTransaction, Task> _commitAsync;
+    private readonly GroupCommit _groupCommit;
 
+    /// <summary>A store whose reads and appends share <paramref name="dataSource"/>.</summary>
     public PostgresEventStore(NpgsqlDataSource dataSource)
-        : this(dataSource, static transaction => transaction.CommitAsync(CancellationToken.None))
+        : this(dataSource, dataSource, static transaction => transaction.CommitAsync(CancellationToken.None), new EventStoreOptions(), NullLogger.Instance)
+    {
+    }
+
+    /// <summary>
+    /// A store that reads through <paramref name="reads"/> and appends through <paramref name="appends"/>, whose pool the
+    /// group commit has to itself, so that appends never wait behind reads for a connection.
+    /// </summary>
+    public PostgresEventStore(NpgsqlDataSource reads, NpgsqlDataSource appends, IOptions<EventStoreOptions> options, ILogger<PostgresEventStore> logger)
+        : this(reads, appends, static transaction => transaction.CommitAsync(CancellationToken.None), options.Value, logger)
     {
     }
 
     /// <summary>Lets tests hold an append's transaction open before it commits, or make its commit fail.</summary>
-    internal PostgresEventStore(NpgsqlDataSource dataSource, Func<NpgsqlTransaction, Task> commitAsync)
+    internal PostgresEventStore(NpgsqlDataSource dataSource, Func<NpgsqlTransaction, Task> commitAsync, EventStoreOptions? options = null)
+        : this(dataSource, dataSource, commitAsync, options ?? new EventStoreOptions(), NullLogger.Instance)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
+    }
+
+    private PostgresEventStore(
+        NpgsqlDataSource reads, NpgsqlDataSource appends, Func<NpgsqlTransaction, Task> commitAsync, EventStoreOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        ArgumentNullException.ThrowIfNull(appends);
         ArgumentNullException.ThrowIfNull(commitAsync);
-        _dataSource = dataSource;
-        _commitAsync = commitAsync;
+        _dataSource = reads;
+        _groupCommit = new GroupCommit(new BatchWriter(appends, commitAsync, logger), options);
     }
 
     public async Task<long> AppendAsync(
-        string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        string streamId, long expectedVersion, IReadOnlyList<EventData> events, IdempotencyMark? idempotency = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-        var batch = Batch.From(events);
+        var batch = EventBatch.From(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (batch.Count > 0)
+        {
+            // Once queued, the append is written whatever the caller does meanwhile: its outcome must stay knowable.
+            return await _groupCommit.AppendAsync(new PendingAppend(streamId, expectedVersion, batch, idempotency));
+        }
 
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
-            if (batch.Count == 0)
-            {
-                var current = await CurrentVersionAsync(connection, streamId, cancellationToken);
-                return current == expectedVersion
-                    ? current
-                    : throw new WrongExpectedVersionException(streamId, expectedVersion, current);
-            }
-
-            var attempt = await TryAppendAsync(connection, streamId, expectedVersion, batch, cancellationToken);
-            if (attempt.Written)
-            {
-                SocialMetrics.EventsAppended.Add(batch.Count, new KeyValuePair<string, object?>("stream", StreamKind(streamId)));
-                await NotifyCommittedAsync(connection, streamId);
-                return expectedVersion + batch.Count;
-            }
-
-            if (attempt.CommitFailure is null)
-            {
-                // Turned down: another writer was first, or this is a retry of an append that did land.
-                var check = await CheckAsync(connection, streamId, expectedVersion, batch, cancellationToken);
-                return check.AlreadyStored == batch.Count
-                    ? expectedVersion + batch.Count
-                    : throw new WrongExpectedVersionException(streamId, expectedVersion, check.CurrentVersion);
-            }
-
-            return await ResolveUnknownCommitAsync(streamId, expectedVersion, batch, attempt, cancellationToken);
+            var current = await CurrentVersionAsync(connection, streamId, cancellationToken);
+            return current == expectedVersion ? current : throw new WrongExpectedVersionException(streamId, expectedVersion, current);
         }
         catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
         {
@@ -197,8 +162,8 @@ public sealed class PostgresEventStore : IEventStore
         }
     }
 
-    // "post-01J…" → "post": the metric's tag, few values whatever the streams.
-    private static string StreamKind(string streamId) => streamId.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash ? streamId[..dash] : "other";
+    /// <summary>Writes the appends still waiting, then stops.</summary>
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
         string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
@@ -315,26 +280,6 @@ public sealed class PostgresEventStore : IEventStore
 
     private static GlobalPosition Max(GlobalPosition a, GlobalPosition b) => a.CompareTo(b) >= 0 ? a : b;
 
-    /// <summary>
-    /// Announces a committed append on <see cref="CommittedChannel"/>. It runs after COMMIT, in its own statement:
-    /// a NOTIFY inside the append's transaction would take PostgreSQL's cluster-wide notification lock while committing
-    /// and so serialise all appends. It is only a hint, so a failure is ignored: the append is committed, and readers
-    /// find its events at their next poll.
-    /// </summary>
-    private static async Task NotifyCommittedAsync(NpgsqlConnection connection, string streamId)
-    {
-        try
-        {
-            await using var command = new NpgsqlCommand(NotifySql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId.Length <= MaxNotifiedStreamIdLength ? streamId : "" });
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-        {
-            // Lost hint; see above.
-        }
-    }
-
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try
@@ -345,120 +290,6 @@ public sealed class PostgresEventStore : IEventStore
         {
             throw PostgresFailures.Unavailable(e);
         }
-    }
-
-    private async Task<AppendAttempt> TryAppendAsync(
-        NpgsqlConnection connection, string streamId, long expectedVersion, Batch batch, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        ulong transactionId;
-        try
-        {
-            await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.EventIds });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Types });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                // The version check failed: nothing was inserted.
-                await reader.DisposeAsync();
-                await transaction.RollbackAsync(cancellationToken);
-                return AppendAttempt.Rejected;
-            }
-
-            transactionId = reader.GetFieldValue<ulong>(0);
-            Debug.Assert(reader.GetInt64(1) == batch.Count, "the whole batch is inserted or none of it");
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // A concurrent appender took one of these versions, or one of these event ids is stored already.
-            await transaction.RollbackAsync(cancellationToken);
-            return AppendAttempt.Rejected;
-        }
-
-        try
-        {
-            await _commitAsync(transaction);
-            return AppendAttempt.Success;
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, CancellationToken.None))
-        {
-            // The COMMIT may or may not have been carried out; the caller finds out which.
-            return new AppendAttempt(false, e, transactionId);
-        }
-    }
-
-    /// <summary>
-    /// The connection broke while committing, so the append may have landed or not. Waits for the transaction to end,
-    /// then looks the batch up by event id: stored at its versions means success; otherwise nothing was written.
-    /// </summary>
-    private async Task<long> ResolveUnknownCommitAsync(
-        string streamId, long expectedVersion, Batch batch, AppendAttempt attempt, CancellationToken cancellationToken)
-    {
-        var failure = attempt.CommitFailure!;
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            if (!await WaitForTransactionEndAsync(connection, attempt.TransactionId, cancellationToken))
-            {
-                throw PostgresFailures.Unavailable(failure);
-            }
-
-            var check = await CheckAsync(connection, streamId, expectedVersion, batch, cancellationToken);
-            if (check.AlreadyStored != batch.Count)
-            {
-                throw PostgresFailures.Unavailable(failure);
-            }
-
-            await NotifyCommittedAsync(connection, streamId);
-            return expectedVersion + batch.Count;
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw PostgresFailures.Unavailable(failure);
-        }
-    }
-
-    /// <summary>True once the transaction has committed or aborted; false if it is still running after a while.</summary>
-    private static async Task<bool> WaitForTransactionEndAsync(
-        NpgsqlConnection connection, ulong transactionId, CancellationToken cancellationToken)
-    {
-        var waited = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(10);
-        while (true)
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_xact_status($1)", connection);
-            command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = transactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            var status = await command.ExecuteScalarAsync(cancellationToken) as string;
-            if (status != "in progress")
-            {
-                return true;
-            }
-
-            if (waited.Elapsed > s_unknownOutcomeWait)
-            {
-                return false;
-            }
-
-            await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
-        }
-    }
-
-    private static async Task<(long CurrentVersion, long AlreadyStored)> CheckAsync(
-        NpgsqlConnection connection, string streamId, long expectedVersion, Batch batch, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(CheckSql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.EventIds });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static async Task<long> CurrentVersionAsync(NpgsqlConnection connection, string streamId, CancellationToken cancellationToken)
@@ -490,65 +321,6 @@ public sealed class PostgresEventStore : IEventStore
         Data: reader.GetString(offset + 6),
         Metadata: EventMetadataJson.Deserialize(reader.GetString(offset + 7)),
         RecordedAt: reader.GetFieldValue<DateTimeOffset>(offset + 8));
-
-    private sealed record AppendAttempt(bool Written, Exception? CommitFailure, ulong TransactionId)
-    {
-        public static AppendAttempt Success { get; } = new(true, null, 0);
-
-        public static AppendAttempt Rejected { get; } = new(false, null, 0);
-    }
-
-    /// <summary>A batch of events as the column arrays that the append statement unnests.</summary>
-    private sealed class Batch
-    {
-        private Batch(Guid[] eventIds, string[] types, string[] data, string[] metadata)
-        {
-            EventIds = eventIds;
-            Types = types;
-            Data = data;
-            Metadata = metadata;
-        }
-
-        public int Count => EventIds.Length;
-
-        public Guid[] EventIds { get; }
-
-        public string[] Types { get; }
-
-        public string[] Data { get; }
-
-        public string[] Metadata { get; }
-
-        public static Batch From(IReadOnlyList<EventData> events)
-        {
-            ArgumentNullException.ThrowIfNull(events);
-            var ids = new Guid[events.Count];
-            var types = new string[events.Count];
-            var data = new string[events.Count];
-            var metadata = new string[events.Count];
-            var seen = new HashSet<Guid>();
-            for (var i = 0; i < events.Count; i++)
-            {
-                var e = events[i] ?? throw new ArgumentException($"Event {i} is null.", nameof(events));
-                if (e.EventId == Guid.Empty || !seen.Add(e.EventId))
-                {
-                    throw new ArgumentException($"Event {i} has an empty or repeated id {e.EventId}.", nameof(events));
-                }
-
-                if (string.IsNullOrEmpty(e.Type) || e.Data is null)
-                {
-                    throw new ArgumentException($"Event {i} ({e.EventId}) has no type or no data.", nameof(events));
-                }
-
-                ids[i] = e.EventId;
-                types[i] = e.Type;
-                data[i] = e.Data;
-                metadata[i] = EventMetadataJson.Serialize(e.Metadata);
-            }
-
-            return new Batch(ids, types, data, metadata);
-        }
-    }
 }
 
 /// <summary>A page of one partition's events, read by <see cref="PostgresEventStore.ReadPartitionAsync"/>.</summary>

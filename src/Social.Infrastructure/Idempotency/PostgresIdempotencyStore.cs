@@ -5,8 +5,9 @@ using Social.Infrastructure.EventStore;
 namespace Social.Infrastructure.Idempotency;
 
 /// <summary>
-/// The idempotency store on PostgreSQL: the <c>idempotency_keys</c> table of migration 0006. The primary key on
-/// <c>(caller, key)</c> decides which of several concurrent claims is first, on any instance.
+/// The idempotency store on PostgreSQL: the <c>idempotency_keys</c> table of migrations 0006 and 0008. The primary key on
+/// <c>(caller, key)</c> decides which of several concurrent claims is first, on any instance. The write a key stands
+/// for marks the key itself, in the event store's append (see <see cref="EventStore.BatchWriter"/>).
 /// </summary>
 public sealed class PostgresIdempotencyStore : IIdempotencyStore
 {
@@ -17,7 +18,8 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore
         """;
 
     private const string ReadSql = """
-        SELECT request_fingerprint, reserved_id, response_status, response_content_type, response_body, response_location
+        SELECT request_fingerprint, reserved_id, response_status, response_content_type, response_body, response_location,
+               committed_stream, committed_version
         FROM idempotency_keys
         WHERE caller = $1 AND key = $2
         """;
@@ -120,7 +122,8 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5));
-        return new IdempotencyClaim(false, reader.GetString(0), reader.GetString(1), response);
+        var committed = reader.IsDBNull(6) ? null : new CommittedWrite(reader.GetString(6), reader.GetInt64(7));
+        return new IdempotencyClaim(false, reader.GetString(0), reader.GetString(1), response, committed);
     }
 
     private static void AddText(NpgsqlCommand command, params string?[] values)

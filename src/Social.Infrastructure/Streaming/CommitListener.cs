@@ -14,6 +14,9 @@ internal sealed partial class CommitListener : IAsyncDisposable
     private static readonly TimeSpan s_firstReconnectDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxReconnectDelay = TimeSpan.FromSeconds(5);
 
+    // How long disposing waits for the listening loop to end.
+    private static readonly TimeSpan s_stopWait = TimeSpan.FromSeconds(1);
+
     private readonly string _connectionString;
     private readonly WakeSignal[] _signals;
     private readonly ILogger _logger;
@@ -71,7 +74,14 @@ internal sealed partial class CommitListener : IAsyncDisposable
         await _stopping.CancelAsync();
         if (listening is not null)
         {
-            await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Normally the loop ends at once. But against a server that hangs, a cancelled connect or wait can still take
+            // Npgsql's own timeout, and this runs as the host exits (it disposes the stream provider).
+            await listening.WaitAsync(s_stopWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!listening.IsCompleted)
+            {
+                // The loop still holds the token, so the source is left undisposed; the loop ends when Npgsql gives up.
+                return;
+            }
         }
 
         _stopping.Dispose();
@@ -127,15 +137,18 @@ internal sealed partial class CommitListener : IAsyncDisposable
         IsListening = false;
     }
 
-    private void Wake(string streamId)
+    private void Wake(string streamIds)
     {
-        if (string.IsNullOrEmpty(streamId))
+        if (string.IsNullOrEmpty(streamIds))
         {
             WakeAll();
             return;
         }
 
-        _signals[PostgresEventStore.PartitionOf(streamId, _signals.Length)].Set();
+        foreach (var streamId in streamIds.Split('\n'))
+        {
+            _signals[PostgresEventStore.PartitionOf(streamId, _signals.Length)].Set();
+        }
     }
 
     private void WakeAll()

@@ -254,7 +254,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
             return loaded;
         }
 
-        var start = await _checkpoints.LoadAsync(Partition, cancellationToken);
+        var start = await _checkpoints.LoadAsync(Partition, cancellationToken).UntilCancelledAsync(cancellationToken);
         _next = start;
         _persisted = start;
         _persistedAt = Stopwatch.GetTimestamp();
@@ -270,7 +270,8 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
     {
         // Batches never hold more events than read, so reading at most maxCount events keeps within the cache's room.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.BatchSize) : _options.BatchSize;
-        var page = await _store.ReadPartitionAsync(Partition, _options.QueueCount, _next, limit, cancellationToken);
+        // Ends when the agent cancels (it stops the queue), even if PostgreSQL hangs: see StoreCalls.
+        var page = await _store.ReadPartitionAsync(Partition, _options.QueueCount, _next, limit, cancellationToken).UntilCancelledAsync(cancellationToken);
 
         // One batch per run of consecutive events of one stream, so that a command's events travel together.
         var batches = new List<IBatchContainer>();
@@ -347,7 +348,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
 
     private async Task PersistAsync(GlobalPosition position, CancellationToken cancellationToken)
     {
-        await _checkpoints.SaveAsync(Partition, position, cancellationToken);
+        await _checkpoints.SaveAsync(Partition, position, cancellationToken).UntilCancelledAsync(cancellationToken);
         _persisted = position;
         _persistedAt = Stopwatch.GetTimestamp();
         _unpersistedEvents = false;

@@ -28,7 +28,11 @@ public sealed class TransportLag(NpgsqlDataSource dataSource)
         ORDER BY c.queue_count, c.queue_id
         """;
 
-    public async Task<TransportLagReport> ReadAsync(string providerName, CancellationToken cancellationToken = default)
+    /// <summary>Each queue's checkpoint and the events behind it; a cancelled read ends at once (see <see cref="StoreCalls"/>).</summary>
+    public Task<TransportLagReport> ReadAsync(string providerName, CancellationToken cancellationToken = default) =>
+        ReadFromStoreAsync(providerName, cancellationToken).UntilCancelledAsync(cancellationToken);
+
+    private async Task<TransportLagReport> ReadFromStoreAsync(string providerName, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Social.Abstractions.EventStore;
+using Social.Abstractions.Idempotency;
 
 namespace Social.Grains.Tests.TestHost;
 
@@ -14,10 +15,11 @@ public sealed class CountingEventStore(IEventStore inner) : IEventStore
     public int AppendsTo(string streamId) => _appends.GetValueOrDefault(streamId);
 
     public Task<long> AppendAsync(
-        string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        string streamId, long expectedVersion, IReadOnlyList<EventData> events, IdempotencyMark? idempotency = null,
+        CancellationToken cancellationToken = default)
     {
         _appends.AddOrUpdate(streamId, 1, (_, n) => n + 1);
-        return inner.AppendAsync(streamId, expectedVersion, events, cancellationToken);
+        return inner.AppendAsync(streamId, expectedVersion, events, idempotency, cancellationToken);
     }
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)

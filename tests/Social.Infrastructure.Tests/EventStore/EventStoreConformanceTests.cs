@@ -33,7 +33,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         var second = NewEvent("V1.PostLiked", """{"postId":"p1","by":"u2"}""");
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
 
-        var version = await Store.AppendAsync("post-1", 0, [first, second], Ct);
+        var version = await Store.AppendAsync("post-1", 0, [first, second], cancellationToken: Ct);
 
         Assert.Equal(2, version);
         var events = await Store.ReadStreamAsync("post-1", cancellationToken: Ct);
@@ -52,14 +52,14 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task AppendAsync_StreamAtAnotherVersion_ThrowsWithActualVersionAndWritesNothing()
     {
-        await Store.AppendAsync("user-1", 0, [NewEvent(), NewEvent()], Ct);
+        await Store.AppendAsync("user-1", 0, [NewEvent(), NewEvent()], cancellationToken: Ct);
 
         var behind = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("user-1", 1, [NewEvent()], Ct));
+            () => Store.AppendAsync("user-1", 1, [NewEvent()], cancellationToken: Ct));
         var ahead = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("user-1", 5, [NewEvent()], Ct));
+            () => Store.AppendAsync("user-1", 5, [NewEvent()], cancellationToken: Ct));
         var asNew = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("user-1", 0, [NewEvent()], Ct));
+            () => Store.AppendAsync("user-1", 0, [NewEvent()], cancellationToken: Ct));
 
         Assert.Equal(("user-1", 1L, 2L), (behind.StreamId, behind.ExpectedVersion, behind.ActualVersion));
         Assert.Equal((5L, 2L), (ahead.ExpectedVersion, ahead.ActualVersion));
@@ -72,7 +72,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     public async Task AppendAsync_NewStreamWithNonZeroExpectedVersion_ThrowsAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("user-2", 3, [NewEvent()], Ct));
+            () => Store.AppendAsync("user-2", 3, [NewEvent()], cancellationToken: Ct));
 
         Assert.Equal(0, error.ActualVersion);
         Assert.Empty(await Store.ReadStreamAsync("user-2", cancellationToken: Ct));
@@ -81,13 +81,13 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task AppendAsync_RetryWithSameIdsAtSameVersions_SucceedsWithoutWritingAgain()
     {
-        await Store.AppendAsync("post-2", 0, [NewEvent()], Ct);
+        await Store.AppendAsync("post-2", 0, [NewEvent()], cancellationToken: Ct);
         List<EventData> batch = [NewEvent(), NewEvent(), NewEvent()];
-        Assert.Equal(4, await Store.AppendAsync("post-2", 1, batch, Ct));
-        await Store.AppendAsync("post-2", 4, [NewEvent()], Ct);
+        Assert.Equal(4, await Store.AppendAsync("post-2", 1, batch, cancellationToken: Ct));
+        await Store.AppendAsync("post-2", 4, [NewEvent()], cancellationToken: Ct);
 
         // A retry after an unknown outcome, even once the stream has moved on.
-        var retried = await Store.AppendAsync("post-2", 1, batch, Ct);
+        var retried = await Store.AppendAsync("post-2", 1, batch, cancellationToken: Ct);
 
         Assert.Equal(4, retried);
         var events = await Store.ReadStreamAsync("post-2", cancellationToken: Ct);
@@ -99,17 +99,17 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     public async Task AppendAsync_SameIdsAtAnotherVersion_ThrowsWrongExpectedVersion()
     {
         var stored = NewEvent();
-        await Store.AppendAsync("post-3", 0, [stored], Ct);
+        await Store.AppendAsync("post-3", 0, [stored], cancellationToken: Ct);
 
         // The stream is where the caller expects, but the event already sits at version 1, not 2.
         var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("post-3", 1, [stored], Ct));
+            () => Store.AppendAsync("post-3", 1, [stored], cancellationToken: Ct));
         // Only part of the batch is stored: not a retry of that append.
         var partial = await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("post-3", 0, [stored, NewEvent()], Ct));
+            () => Store.AppendAsync("post-3", 0, [stored, NewEvent()], cancellationToken: Ct));
         // The same id in another stream.
         await Assert.ThrowsAsync<WrongExpectedVersionException>(
-            () => Store.AppendAsync("post-4", 0, [stored], Ct));
+            () => Store.AppendAsync("post-4", 0, [stored], cancellationToken: Ct));
 
         Assert.Equal(1, error.ActualVersion);
         Assert.Equal(1, partial.ActualVersion);
@@ -120,11 +120,11 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task AppendAsync_EmptyBatch_ReturnsCurrentVersionAndStillChecksIt()
     {
-        Assert.Equal(0, await Store.AppendAsync("user-3", 0, [], Ct));
-        await Store.AppendAsync("user-3", 0, [NewEvent(), NewEvent()], Ct);
+        Assert.Equal(0, await Store.AppendAsync("user-3", 0, [], cancellationToken: Ct));
+        await Store.AppendAsync("user-3", 0, [NewEvent(), NewEvent()], cancellationToken: Ct);
 
-        Assert.Equal(2, await Store.AppendAsync("user-3", 2, [], Ct));
-        var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => Store.AppendAsync("user-3", 1, [], Ct));
+        Assert.Equal(2, await Store.AppendAsync("user-3", 2, [], cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => Store.AppendAsync("user-3", 1, [], cancellationToken: Ct));
         Assert.Equal(2, error.ActualVersion);
         Assert.Equal(2, (await Store.ReadStreamAsync("user-3", cancellationToken: Ct)).Count);
     }
@@ -133,18 +133,18 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
     public async Task AppendAsync_InvalidArguments_Throw()
     {
         var repeated = NewEvent();
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync("", 0, [NewEvent()], Ct));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AppendAsync("s", -1, [NewEvent()], Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync("s", 0, [repeated, repeated], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync("", 0, [NewEvent()], cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AppendAsync("s", -1, [NewEvent()], cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync("s", 0, [repeated, repeated], cancellationToken: Ct));
         Assert.Empty(await Store.ReadAllAsync(GlobalPosition.Start, 10, Ct));
     }
 
     [Fact]
     public async Task ReadStreamAsync_AfterVersion_ReturnsOnlyLaterVersionsInOrder()
     {
-        await Store.AppendAsync("post-5", 0, [NewEvent(), NewEvent()], Ct);
-        await Store.AppendAsync("other", 0, [NewEvent()], Ct);
-        await Store.AppendAsync("post-5", 2, [NewEvent(), NewEvent(), NewEvent()], Ct);
+        await Store.AppendAsync("post-5", 0, [NewEvent(), NewEvent()], cancellationToken: Ct);
+        await Store.AppendAsync("other", 0, [NewEvent()], cancellationToken: Ct);
+        await Store.AppendAsync("post-5", 2, [NewEvent(), NewEvent(), NewEvent()], cancellationToken: Ct);
 
         Assert.Equal([3L, 4L, 5L], (await Store.ReadStreamAsync("post-5", 2, Ct)).Select(e => e.Version));
         Assert.Empty(await Store.ReadStreamAsync("post-5", 5, Ct));
@@ -158,7 +158,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         for (var i = 0; i < 10; i++)
         {
             List<EventData> batch = [NewEvent(), NewEvent(), NewEvent()];
-            await Store.AppendAsync($"stream-{i % 3}", i / 3 * 3, batch, Ct);
+            await Store.AppendAsync($"stream-{i % 3}", i / 3 * 3, batch, cancellationToken: Ct);
             appended.AddRange(batch.Select(e => e.EventId));
         }
 
@@ -189,7 +189,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
                 var e = NewEvent();
                 try
                 {
-                    await Store.AppendAsync("contended", expected, [e], Ct);
+                    await Store.AppendAsync("contended", expected, [e], cancellationToken: Ct);
                     return (Won: true, e.EventId, Actual: expected + 1);
                 }
                 catch (WrongExpectedVersionException conflict)
@@ -223,7 +223,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
                 {
                     try
                     {
-                        known = await Store.AppendAsync("raced", known, [e], Ct);
+                        known = await Store.AppendAsync("raced", known, [e], cancellationToken: Ct);
                         acknowledged.Add(e.EventId);
                         break;
                     }
@@ -269,7 +269,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
                     var expected = knownVersions.GetValueOrDefault(stream);
                     try
                     {
-                        var version = await store.AppendAsync(stream, expected, batch, Ct);
+                        var version = await store.AppendAsync(stream, expected, batch, cancellationToken: Ct);
                         for (var k = 0; k < batch.Count; k++)
                         {
                             acknowledged[batch[k].EventId] = (stream, expected + k + 1);

@@ -34,7 +34,7 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
     [Fact]
     public async Task AppendAsync_Metadata_IsStoredAsJsonWithCamelCaseFieldsAndNoNulls()
     {
-        await Store.AppendAsync("post-1", 0, [NewEvent(metadata: new EventMetadata("c-1", UserId: "u-1"))], Ct);
+        await Store.AppendAsync("post-1", 0, [NewEvent(metadata: new EventMetadata("c-1", UserId: "u-1"))], cancellationToken: Ct);
 
         var stored = JsonNode.Parse(await Database.ScalarAsync<string>("SELECT metadata::text FROM events"));
 
@@ -88,9 +88,9 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         var first = NewEvent();
         var second = NewEvent();
 
-        var appendingFirst = held.AppendAsync("stream-a", 0, [first], Ct);
+        var appendingFirst = held.AppendAsync("stream-a", 0, [first], cancellationToken: Ct);
         await inserted.Task.WaitAsync(Ct);
-        await Store.AppendAsync("stream-b", 0, [second], Ct);
+        await Store.AppendAsync("stream-b", 0, [second], cancellationToken: Ct);
 
         // The later transaction is committed and readable by stream, but a poller must not get past the open one.
         Assert.Single(await Store.ReadStreamAsync("stream-b", cancellationToken: Ct));
@@ -117,7 +117,7 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         });
         List<EventData> batch = [NewEvent(), NewEvent()];
 
-        var version = await lostReply.AppendAsync("post-9", 0, batch, Ct);
+        var version = await lostReply.AppendAsync("post-9", 0, batch, cancellationToken: Ct);
 
         Assert.Equal(2, version);
         Assert.Equal(batch.Select(e => e.EventId), (await Store.ReadStreamAsync("post-9", cancellationToken: Ct)).Select(e => e.EventId));
@@ -138,12 +138,12 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         });
         List<EventData> batch = [NewEvent(), NewEvent()];
 
-        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => killed.AppendAsync("post-10", 0, batch, Ct));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => killed.AppendAsync("post-10", 0, batch, cancellationToken: Ct));
 
         Assert.Equal("PostgreSQL", error.Store);
         Assert.Empty(await Store.ReadStreamAsync("post-10", cancellationToken: Ct));
         // The caller's retry of the same append then lands.
-        Assert.Equal(2, await Store.AppendAsync("post-10", 0, batch, Ct));
+        Assert.Equal(2, await Store.AppendAsync("post-10", 0, batch, cancellationToken: Ct));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         await using var closed = MigratedDatabase.ClosedPortDataSource();
         var store = new PostgresEventStore(closed);
 
-        var append = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 0, [NewEvent()], Ct));
+        var append = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 0, [NewEvent()], cancellationToken: Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadStreamAsync("s", cancellationToken: Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadAllAsync(GlobalPosition.Start, 10, Ct));
 
@@ -168,12 +168,12 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         await SchemaMigrations.ApplyAsync(connectionString, Ct);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new PostgresEventStore(dataSource);
-        await store.AppendAsync("s", 0, [NewEvent()], Ct);
+        await store.AppendAsync("s", 0, [NewEvent()], cancellationToken: Ct);
 
         await server.StopAsync();
         // The pooled connection broke under the first call; the later ones cannot connect at all.
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 1, [NewEvent()], Ct));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 1, [NewEvent()], Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 1, [NewEvent()], cancellationToken: Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync("s", 1, [NewEvent()], cancellationToken: Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadStreamAsync("s", cancellationToken: Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadAllAsync(GlobalPosition.Start, 10, Ct));
 
@@ -184,7 +184,7 @@ public sealed class PostgresEventStoreTests(StoresFixture stores) : EventStoreCo
         {
             try
             {
-                version = await store.AppendAsync("s", 1, [retried], Ct);
+                version = await store.AppendAsync("s", 1, [retried], cancellationToken: Ct);
             }
             catch (StoreUnavailableException) when (attempt < 3)
             {

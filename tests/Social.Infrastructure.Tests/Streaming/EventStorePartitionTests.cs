@@ -55,7 +55,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
     {
         var streams = Enumerable.Range(0, 120).Select(i => $"post-{i}-{Guid.NewGuid():N}").Append("user-日本語").ToList();
         await Parallel.ForEachAsync(streams, Ct, async (stream, ct) =>
-            await Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent(), StreamDatabase.NewEvent()], ct));
+            await Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent(), StreamDatabase.NewEvent()], cancellationToken: ct));
 
         var seen = new List<RecordedEvent>();
         for (var partition = 0; partition < Partitions; partition++)
@@ -88,12 +88,12 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
             await transaction.CommitAsync(CancellationToken.None);
         });
 
-        var appendingFirst = held.AppendAsync(first, 0, [StreamDatabase.NewEvent()], Ct);
+        var appendingFirst = held.AppendAsync(first, 0, [StreamDatabase.NewEvent()], cancellationToken: Ct);
         PartitionPage whileHeld;
         try
         {
             await inserted.Task.WaitAsync(Ct);
-            await Store.AppendAsync(second, 0, [StreamDatabase.NewEvent()], Ct);
+            await Store.AppendAsync(second, 0, [StreamDatabase.NewEvent()], cancellationToken: Ct);
             whileHeld = await Store.ReadPartitionAsync(3, Partitions, GlobalPosition.Start, 100, Ct);
         }
         finally
@@ -113,7 +113,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
     public async Task ReadPartitionAsync_NoEventOfThePartition_NextMovesPastOtherPartitionsEvents()
     {
         var elsewhere = StreamIn(partition: 5);
-        await Store.AppendAsync(elsewhere, 0, [StreamDatabase.NewEvent()], Ct);
+        await Store.AppendAsync(elsewhere, 0, [StreamDatabase.NewEvent()], cancellationToken: Ct);
         var stored = Assert.Single(await Store.ReadStreamAsync(elsewhere, cancellationToken: Ct));
 
         var page = await ReadEventuallyAsync(2, GlobalPosition.Start, page => page.Next.CompareTo(stored.Position) > 0);
@@ -175,10 +175,10 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         }
 
         var stream = StreamIn(partition: 1);
-        await Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent(), StreamDatabase.NewEvent()], Ct);
+        await Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent(), StreamDatabase.NewEvent()], cancellationToken: Ct);
         // A turned-down append (wrong version) commits nothing and announces nothing.
-        await Assert.ThrowsAsync<WrongExpectedVersionException>(() => Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent()], Ct));
-        await Store.AppendAsync(stream, 2, [StreamDatabase.NewEvent()], Ct);
+        await Assert.ThrowsAsync<WrongExpectedVersionException>(() => Store.AppendAsync(stream, 0, [StreamDatabase.NewEvent()], cancellationToken: Ct));
+        await Store.AppendAsync(stream, 2, [StreamDatabase.NewEvent()], cancellationToken: Ct);
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         wait.CancelAfter(TimeSpan.FromSeconds(10));

@@ -28,7 +28,7 @@ public sealed class EventStoreStreamDeliveryTests(StoresFixture stores)
             for (long version = 0; version < 15; version += size)
             {
                 var batch = Enumerable.Range(0, size).Select(_ => StreamDatabase.NewEvent()).ToList();
-                await database.Store.AppendAsync(stream, version, batch, Ct);
+                await database.Store.AppendAsync(stream, version, batch, cancellationToken: Ct);
             }
         }));
         await database.WaitUntilAllReceivedAsync(atLeast: 90, s_timeout, cluster);
@@ -77,7 +77,7 @@ public sealed class EventStoreStreamDeliveryTests(StoresFixture stores)
                     var expected = knownVersions.GetValueOrDefault(stream);
                     try
                     {
-                        var version = await store.AppendAsync(stream, expected, batch, Ct);
+                        var version = await store.AppendAsync(stream, expected, batch, cancellationToken: Ct);
                         knownVersions.AddOrUpdate(stream, version, (_, v) => Math.Max(v, version));
                         break;
                     }

@@ -112,7 +112,7 @@ public sealed class EventStoreStreamFailureTests(StoresFixture stores)
         {
             try
             {
-                await database.Store.AppendAsync(stream, version - 1, [StreamDatabase.NewEvent((int)version)], Ct);
+                await database.Store.AppendAsync(stream, version - 1, [StreamDatabase.NewEvent((int)version)], cancellationToken: Ct);
                 return;
             }
             catch (StoreUnavailableException) when (attempt < 5)

@@ -64,7 +64,7 @@ public sealed class EventStoreStreamLatencyTests(StoresFixture stores)
     private static async Task<TimeSpan> AppendAndWaitAsync(PostgresEventStore store, string stream, long version, Func<long> committedAt)
     {
         var arrived = DeliveryWatch.WaitFor(stream, version);
-        await store.AppendAsync(stream, version - 1, [StreamDatabase.NewEvent((int)version)], Ct);
+        await store.AppendAsync(stream, version - 1, [StreamDatabase.NewEvent((int)version)], cancellationToken: Ct);
         var at = await arrived.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         var latency = Stopwatch.GetElapsedTime(committedAt(), at);
         return latency < TimeSpan.Zero ? TimeSpan.Zero : latency;

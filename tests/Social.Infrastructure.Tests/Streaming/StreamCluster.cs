@@ -198,7 +198,7 @@ public sealed class StreamDatabase : IAsyncDisposable
     {
         for (var version = from; version < from + count; version++)
         {
-            await Store.AppendAsync(streamId, version - 1, [NewEvent((int)version)], TestContext.Current.CancellationToken);
+            await Store.AppendAsync(streamId, version - 1, [NewEvent((int)version)], cancellationToken: TestContext.Current.CancellationToken);
         }
     }
 

@@ -1,13 +1,19 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 
-namespace Social.Benchmarks.Push;
+namespace Social.Benchmarks.Hosted;
 
-/// <summary>The HTTP API as the benchmark's users call it: sign-ups, tokens, follows, posts.</summary>
-internal sealed class SocialHttp(Uri server) : IDisposable
+/// <summary>
+/// The HTTP API as the benchmark's users call it: sign-ups, tokens, follows, posts. All clients share one connection
+/// pool of at most <paramref name="maxConnections"/> connections: an open-loop round needs it larger than the requests
+/// it can have in flight, or the pool, not the server, would be what queues them.
+/// </summary>
+internal sealed class SocialHttp(Uri server, int maxConnections = 256) : IDisposable
 {
     private const string Password = "benchmark password";
-    private readonly SocketsHttpHandler _handler = new() { MaxConnectionsPerServer = 256, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+    private const int MaxAttempts = 30;
+    private readonly SocketsHttpHandler _handler = new() { MaxConnectionsPerServer = maxConnections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
 
     public HttpClient Anonymous => field ??= new HttpClient(_handler, disposeHandler: false) { BaseAddress = server };
 
@@ -19,8 +25,8 @@ internal sealed class SocialHttp(Uri server) : IDisposable
             async (i, ct) =>
             {
                 var handle = Handle(prefix, i);
-                Ensure(await Anonymous.PostAsJsonAsync("/api/users", new { handle, displayName = handle, password = Password }, ct), "sign-up");
-                var token = await Ensure(await Anonymous.PostAsJsonAsync("/api/auth/token", new { handle, password = Password }, ct), "token")
+                Ensure(await RetryAsync(() => Anonymous.PostAsJsonAsync("/api/users", new { handle, displayName = handle, password = Password }, ct), ct), "sign-up");
+                var token = await Ensure(await RetryAsync(() => Anonymous.PostAsJsonAsync("/api/auth/token", new { handle, password = Password }, ct), ct), "token")
                     .Content.ReadFromJsonAsync<TokenBody>(ct);
                 tokens[i] = token!.AccessToken;
             });
@@ -40,7 +46,7 @@ internal sealed class SocialHttp(Uri server) : IDisposable
     public async Task FollowAsync(string token, string handle, CancellationToken cancellationToken)
     {
         using var client = As(token);
-        Ensure(await client.PutAsync($"/api/users/me/following/{handle}", null, cancellationToken), "follow");
+        Ensure(await RetryAsync(() => client.PutAsync($"/api/users/me/following/{handle}", null, cancellationToken), cancellationToken), "follow");
     }
 
     public async Task<long> FollowersAsync(string handle, CancellationToken cancellationToken) =>
@@ -54,6 +60,26 @@ internal sealed class SocialHttp(Uri server) : IDisposable
     {
         Anonymous.Dispose();
         _handler.Dispose();
+    }
+
+    /// <summary>
+    /// Sends again after a 503 or 429, waiting as its Retry-After says (1 s without one), as an app would: setting up is
+    /// not what a benchmark measures, and a host that sheds load refuses a request before it changes anything.
+    /// </summary>
+    private static async Task<HttpResponseMessage> RetryAsync(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests) || attempt == MaxAttempts)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+        }
     }
 
     private sealed record TokenBody(string AccessToken);
