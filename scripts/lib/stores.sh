@@ -54,6 +54,9 @@ data_dir() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Three instances of 22 connections each (README, "Connection budget"), plus room for psql and migrations.
+POSTGRES_MAX_CONNECTIONS=100
+
 # start_postgres DIR PORT: initializes DIR/postgres once, then starts it (or finds it running). Sets postgres_started
 # to true only when this call started the server: one found running belongs to whoever started it (another run from
 # the same checkout), so the caller may use it but must leave stopping it to its owner.
@@ -74,7 +77,7 @@ start_postgres() {
   port_free "$port" || { echo "Port $port is in use by another program; set SOCIAL_PG_PORT to another port." >&2; return 1; }
   log "starting PostgreSQL on 127.0.0.1:$port"
   as_postgres "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=$POSTGRES_MAX_CONNECTIONS" >/dev/null
   # Set before anything else can fail, so that the caller's cleanup stops the server it now owns.
   postgres_started=true
   as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='social'" | grep -q 1 ||

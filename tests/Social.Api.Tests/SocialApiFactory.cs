@@ -6,6 +6,8 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -17,7 +19,8 @@ namespace Social.Api.Tests;
 /// The real host (Kestrel on a free loopback port, the Orleans silo with PostgreSQL membership) over a database of
 /// its own in the shared test PostgreSQL server.
 /// </summary>
-public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class SocialApiFactory(
+    string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string Admin = "root_admin";
@@ -28,9 +31,14 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
     public string ConnectionString => postgres;
 
     /// <summary>A host over the given database and Redis.</summary>
-    public static SocialApiFactory Start(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="postgres">The host's own database.</param>
+    /// <param name="redis">The Redis of its read models.</param>
+    /// <param name="settings">Settings on top of the defaults.</param>
+    /// <param name="services">Changes to the host's services after its own registrations: fault injection around a real store.</param>
+    public static SocialApiFactory Start(
+        string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new SocialApiFactory(postgres, redis, settings);
+        var factory = new SocialApiFactory(postgres, redis, settings, services);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;
@@ -55,6 +63,11 @@ public sealed class SocialApiFactory(string postgres, string redis, IReadOnlyDic
         }
 
         builder.UseEnvironment("Production");
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+
         // Settings rather than app configuration: Program reads some of them before the host is built.
         foreach (var (key, value) in values)
         {

@@ -15,11 +15,14 @@ public sealed class PostgresServer : IAsyncDisposable
     private int _databaseCounter;
     private int[] _paused = [];
 
-    private PostgresServer(string directory, string pgCtl, int port)
+    private readonly bool _durable;
+
+    private PostgresServer(string directory, string pgCtl, int port, bool durable)
     {
         _directory = directory;
         _pgCtl = pgCtl;
         Port = port;
+        _durable = durable;
     }
 
     public int Port { get; }
@@ -29,7 +32,11 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The connection string of the maintenance database.</summary>
     public string AdminConnectionString => ConnectionStringFor("postgres");
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="durable">
+    /// Commits wait for the disk (fsync, full page writes), as in production: for benchmarks, whose figures must include
+    /// it. Tests leave it off; see <see cref="StartAgainAsync"/>.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false)
     {
         var initdb = LocalProcess.FindBinary("initdb", s_binaryRoots);
         var pgCtl = LocalProcess.FindBinary("pg_ctl", s_binaryRoots);
@@ -44,7 +51,7 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync", "--locale=C.UTF-8"],
             asPostgresUser: true);
 
-        var server = new PostgresServer(directory, pgCtl, LocalProcess.FreeTcpPort());
+        var server = new PostgresServer(directory, pgCtl, LocalProcess.FreeTcpPort(), durable);
         await server.StartAgainAsync();
         return server;
     }
@@ -53,8 +60,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         // No fsync: a test server survives a process crash (as the kill tests need) but not a machine crash, which is fine.
-        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off " +
-                      "-c full_page_writes=off -c max_connections=300";
+        var durability = _durable ? "" : "-c fsync=off -c full_page_writes=off ";
+        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300";
         await LocalProcess.RunAsync(_pgCtl,
             ["start", "-w", "-t", "60", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "server.log"), "-o", options],
             asPostgresUser: true);

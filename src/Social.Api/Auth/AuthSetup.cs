@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Social.Abstractions.Users;
 using Social.Api.Hosting;
 using Social.Domain.Ids;
 
@@ -17,6 +16,7 @@ internal static class AuthSetup
     {
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Credentials>();
+        services.AddSingleton<RegisteredUsers>();
         services.AddAuthentication(AdminCookie.Selector).AddJwtBearer().AddAdminCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<SocialOptions>>((bearer, social) =>
@@ -47,8 +47,8 @@ internal static class AuthSetup
                     OnTokenValidated = async context =>
                     {
                         var handle = context.Principal?.Identity?.Name;
-                        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await grains.GetGrain<IUserGrain>(user.Value).ExistsAsync())
+                        var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
+                        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await users.IsRegisteredAsync(user))
                         {
                             context.Fail("The token's user is not registered.");
                         }

@@ -16,21 +16,23 @@ internal static class TelemetrySetup
 
     public static void AddSocialTelemetry(this WebApplicationBuilder builder)
     {
-        var tracing = builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("social-api"))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("Microsoft.Orleans")
                 .AddMeter(SocialMetrics.MeterName)
-                .AddPrometheusExporter())
-            .WithTracing(traces =>
-            {
-                traces.AddAspNetCoreInstrumentation().AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
-                if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-                {
-                    traces.AddOtlpExporter();
-                }
-            });
+                .AddPrometheusExporter());
+        // Traces only when they go somewhere: a listener makes every request and grain call record an activity, which
+        // cost 5 % of the host's CPU at load for spans nobody read.
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.WithTracing(traces => traces
+                .AddAspNetCoreInstrumentation()
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddOtlpExporter());
+        }
+
         builder.Services.AddHostedService<ProjectionLagSampler>();
     }
 

@@ -58,6 +58,9 @@ public sealed class PostgresConnectionOptions
             MinPoolSize = 0,
             Timeout = Math.Max(1, (int)Math.Ceiling(ConnectionWait.TotalSeconds)),
             ApplicationName = $"social-{role}",
+            // The same few statements run thousands of times a second (stream reads, appends, stream loads): prepared
+            // once per connection, PostgreSQL stops parsing and planning them each time.
+            MaxAutoPrepare = 32,
         };
         if (serverSettings is not null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Social.Testing;
 using Xunit;
 
@@ -24,6 +25,11 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
     /// </summary>
     protected virtual bool OwnRedis => false;
 
+    /// <summary>Changes to the host's services (fault injection around a real store); none by default.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public HttpClient CreateClient() => Factory.CreateClient();
 
     /// <summary>Registers a user with a unique handle made from <paramref name="prefix"/>; returns their client and handle.</summary>
@@ -39,7 +45,7 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _redis = OwnRedis ? await RedisServer.StartAsync() : null;
-        _factory = SocialApiFactory.Start(await stores.Postgres.CreateDatabaseAsync("api_tests"), (_redis ?? stores.Redis).ConnectionString, Settings);
+        _factory = SocialApiFactory.Start(await stores.Postgres.CreateDatabaseAsync("api_tests"), (_redis ?? stores.Redis).ConnectionString, Settings, ConfigureServices);
     }
 
     public async ValueTask DisposeAsync()

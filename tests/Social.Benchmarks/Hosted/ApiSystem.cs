@@ -35,7 +35,7 @@ internal sealed class ApiSystem : IAsyncDisposable
     public static async Task<ApiSystem> StartAsync(
         string database, string? dll, IReadOnlyDictionary<string, string> extraSettings, Action<string> output, CancellationToken cancellationToken)
     {
-        var postgres = await PostgresServer.StartAsync();
+        var postgres = await PostgresServer.StartAsync(durable: true);
         RedisServer? redis = null;
         try
         {

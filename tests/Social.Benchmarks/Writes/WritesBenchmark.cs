@@ -44,6 +44,12 @@ internal static class WritesBenchmark
         Line($"{feeds.Connected:N0} readers connected to /hubs/feed in {watch.Elapsed.TotalSeconds:0.0} s.");
 
         var round = new WriteRound(http, audience, feeds, api, options.Timeout);
+        if (options.Warmup > 0)
+        {
+            var warmup = await round.RunAsync("warm-up", Math.Max(1, options.Rate / 2), options.Warmup, cancellationToken);
+            Line($"Warm-up: {warmup.Posts.Created:N0} posts at {Math.Max(1, options.Rate / 2):N0}/s for {options.Warmup} s (not reported).");
+        }
+
         var rounds = new List<WriteRoundResult> { await round.RunAsync("R", options.Rate, options.Seconds, cancellationToken) };
         Round(rounds[^1]);
         if (options.Overload > 0)

@@ -1,5 +1,6 @@
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
+using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
 using Social.Infrastructure.Tests.Migrations;
 using Social.Testing;
@@ -31,6 +32,24 @@ public sealed class PostgresIdempotencyStoreTests(StoresFixture stores) : IAsync
             await _database.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ClaimAsync_AfterAnAppendMarkedTheKey_SaysWhereTheWriteCommitted()
+    {
+        await using var events = new PostgresEventStore(Database.DataSource);
+        await Store.ClaimAsync("user-1", "key-1", "fingerprint", "post-1", Ct);
+        await Store.ClaimAsync("user-1", "key-2", "fingerprint", "post-2", Ct);
+        await events.AppendAsync("post-1", 0, [NewEvent(), NewEvent()], new IdempotencyMark("user-1", "key-1"), Ct);
+
+        // An append turned down (the stream is elsewhere) marks nothing.
+        await Assert.ThrowsAsync<WrongExpectedVersionException>(
+            () => events.AppendAsync("post-1", 0, [NewEvent()], new IdempotencyMark("user-1", "key-2"), Ct));
+
+        Assert.Equal(new CommittedWrite("post-1", 2), (await Store.ClaimAsync("user-1", "key-1", "fingerprint", "other", Ct)).Committed);
+        Assert.Null((await Store.ClaimAsync("user-1", "key-2", "fingerprint", "other", Ct)).Committed);
+    }
+
+    private static EventData NewEvent() => new(Guid.NewGuid(), "V1.TestHappened", "{}", EventMetadata.Empty);
 
     [Fact]
     public async Task ClaimAsync_FirstClaim_IsFirstWithItsOwnValuesAndNoResponse()
