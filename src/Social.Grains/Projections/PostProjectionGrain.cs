@@ -12,6 +12,8 @@ namespace Social.Grains.Projections;
 /// fan-out into home timelines, in pipelined batches of followers. Authors with more followers than the configured
 /// threshold are not fanned out: readers merge their recent posts into their pages at read time.
 /// </summary>
+// Collected as soon as its post's grain is (see PostGrain): one activation per new post otherwise piles up.
+[CollectionAgeLimit(Minutes = 2)]
 [ImplicitStreamSubscription(EventStreams.Posts)]
 public sealed class PostProjectionGrain(
     IEventStore events, IProjectionStore store, FeedPushes pushes, IOptions<TimelineOptions> options)
@@ -37,21 +39,30 @@ public sealed class PostProjectionGrain(
         switch (@event)
         {
             case PostCreated e:
-                await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
-                await push.PostAddedAsync([e.AuthorId], e.PostId);
                 if (await Store.CountFollowersAsync(e.AuthorId) > _options.MergeAtReadThreshold)
                 {
+                    await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
                     // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
                     await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
-                    await push.PostAddedAsync(await push.ConnectedFollowersAsync(e.AuthorId), e.PostId);
+                    await push.PostAddedAsync([e.AuthorId, .. await push.ConnectedFollowersAsync(e.AuthorId)], e.PostId);
                     return true;
                 }
 
+                // The author's own home timeline goes with the first batch of followers: one script and one push for both.
+                IReadOnlyList<UserId> author = [e.AuthorId];
                 await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
                 {
-                    await Store.AddToHomeTimelinesAsync(followers, e.PostId);
+                    IReadOnlyList<UserId> readers = [.. author, .. followers];
+                    author = [];
+                    await Store.AddToHomeTimelinesAsync(readers, e.PostId);
                     SocialMetrics.FanOutDeliveries.Add(followers.Count);
-                    await push.PostAddedAsync(followers, e.PostId);
+                    await push.PostAddedAsync(readers, e.PostId);
+                }
+
+                if (author.Count > 0)
+                {
+                    await Store.AddToHomeTimelinesAsync(author, e.PostId);
+                    await push.PostAddedAsync(author, e.PostId);
                 }
 
                 return true;

@@ -26,6 +26,9 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
 
     public async Task OnNextAsync(RecordedEvent item, StreamSequenceToken? token = null)
     {
+        // A stream's first event on a fresh activation (every new post): nothing can be unfinished before it, and its
+        // apply script checks the checkpoint anyway, so the checkpoint is not read first (a Redis round trip per post).
+        _checkpoint ??= item.Version == 1 ? new ProjectionCheckpoint(0, 0) : null;
         var checkpoint = await CheckpointAsync();
         if (item.Version <= checkpoint.Applied)
         {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Social.Api.Hosting;
 using Social.Api.Tests.Support;
+using Social.Infrastructure.Postgres;
 using Social.Testing;
 using Xunit;
 using YamlDotNet.RepresentationModel;
@@ -232,6 +234,49 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
 
         Assert.Contains("managed", File.ReadAllText(Path.Combine(Root, "k8s/postgres.yaml")), StringComparison.OrdinalIgnoreCase);
     }
+
+    // ---- PostgreSQL's connections: every deployment's instances fit (README, "Connection budget") ----
+
+    // superuser_reserved_connections (3) and a few for psql, backups and migrations.
+    private const int ReservedConnections = 10;
+
+    private static int PerInstance => new PostgresConnectionOptions().PerInstance;
+
+    [Fact]
+    public void Compose_PostgresAllowsTheConnectionsOfEveryInstance()
+    {
+        var command = Seq(Map(Map(Yaml("docker-compose.yml"), "services"), "postgres"), "command").Select(Text);
+        var instances = Services().Count(s => s.Name.StartsWith("api-", StringComparison.Ordinal));
+
+        Assert.True(MaxConnections(command) >= instances * PerInstance + ReservedConnections);
+    }
+
+    [Fact]
+    public void Kubernetes_PostgresAllowsTheConnectionsOfTheAutoscalersMostInstances()
+    {
+        var postgres = Documents("postgres.yaml").Single(d => Text(d["kind"]) == "StatefulSet");
+        var args = Seq((YamlMappingNode)Seq(Map(Map(Map(postgres, "spec"), "template"), "spec"), "containers")[0], "args").Select(Text);
+        var maxReplicas = int.Parse(Text(Map(Documents("hpa.yaml").Single(), "spec")["maxReplicas"]), CultureInfo.InvariantCulture);
+
+        Assert.True(MaxConnections(args) >= maxReplicas * PerInstance + ReservedConnections);
+    }
+
+    [Fact]
+    public void RunScript_PostgresAllowsTheConnectionsOfThreeInstances()
+    {
+        var script = File.ReadAllText(Path.Combine(Root, "scripts", "lib", "stores.sh"));
+        var setting = Regex.Match(script, @"^POSTGRES_MAX_CONNECTIONS=(\d+)$", RegexOptions.Multiline);
+
+        Assert.True(setting.Success, "stores.sh sets no POSTGRES_MAX_CONNECTIONS");
+        Assert.Contains("-c max_connections=$POSTGRES_MAX_CONNECTIONS", script, StringComparison.Ordinal);
+        Assert.True(int.Parse(setting.Groups[1].Value, CultureInfo.InvariantCulture) >= 3 * PerInstance + ReservedConnections);
+    }
+
+    private static int MaxConnections(IEnumerable<string> serverArguments) => serverArguments
+        .Select(a => Regex.Match(a, @"^max_connections=(\d+)$"))
+        .Where(m => m.Success)
+        .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+        .Single();
 
     // ---- helpers ----
 
