@@ -92,6 +92,7 @@ internal sealed class EventStoreQueueAdapterFactory : IQueueAdapterFactory, IQue
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync();
+        await _store.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 

@@ -66,7 +66,8 @@ public sealed class ConcurrencyTests(StoresFixture stores) : IAsyncLifetime
     {
         var handles = Enumerable.Range(0, 5).Select(_ => Ids.NewUser()).ToList();
 
-        // Both clusters hold an activation that has read the empty stream before the race starts.
+        // Both clusters have looked each handle up and found nothing before the race starts (the empty activations are
+        // dropped again), so in each the registrations then race on an activation of its own.
         foreach (var user in handles)
         {
             Assert.False(await First.User(user).ExistsAsync());

@@ -14,7 +14,7 @@ namespace Social.Grains.Tests.TestHost;
 
 /// <summary>
 /// An in-process Orleans cluster running the real grains over the PostgreSQL event store, wired as the host wires
-/// them: the CustomStorage log-consistency provider, <see cref="PostgresEventStore"/>, the Redis read-model
+/// them: <see cref="PostgresEventStore"/>, the Redis read-model
 /// queries and the system clock. No projection runs, so the counts only the read model knows stay 0.
 /// Membership is the test cluster's own in-memory table, so two of these over one database do not know each
 /// other: each can hold an activation of the same grain, as two instances can for a moment in production.

@@ -84,7 +84,7 @@ public sealed class ProjectionCluster : IAsyncDisposable
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((siloOptions, silo) =>
         {
-            // SiloHosting: the grains, their log-consistency provider, and the durable transport of committed events.
+            // SiloHosting: the grains and the durable transport of committed events.
             silo.AddSocialGrains();
             silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = connectionString);
 

@@ -49,8 +49,6 @@ public sealed class PostgresIdempotencyStoreTests(StoresFixture stores) : IAsync
         Assert.Null((await Store.ClaimAsync("user-1", "key-2", "fingerprint", "other", Ct)).Committed);
     }
 
-    private static EventData NewEvent() => new(Guid.NewGuid(), "V1.TestHappened", "{}", EventMetadata.Empty);
-
     [Fact]
     public async Task ClaimAsync_FirstClaim_IsFirstWithItsOwnValuesAndNoResponse()
     {
@@ -140,4 +138,6 @@ public sealed class PostgresIdempotencyStoreTests(StoresFixture stores) : IAsync
 
         Assert.Equal("PostgreSQL", claim.Store);
     }
+
+    private static EventData NewEvent() => new(Guid.NewGuid(), "V1.TestHappened", "{}", EventMetadata.Empty);
 }
