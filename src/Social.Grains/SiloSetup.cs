@@ -12,6 +12,7 @@ public static class SiloSetup
     public static ISiloBuilder AddSocialGrains(this ISiloBuilder silo)
     {
         silo.Services.AddSocialExceptionSerialization();
+        silo.Services.TryAddSingleton(TimeProvider.System);
         // A host that serves clients registers its own notifier first; any other silo pushes to nobody.
         silo.Services.TryAddSingleton<IFeedNotifier, NoFeedClients>();
         silo.Services.AddOptions<FeedOptions>();

@@ -1,15 +1,14 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Configuration;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
 using Social.Grains;
-using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.ReadModels;
-using Social.Infrastructure.Streaming;
 using Social.Testing;
 using StackExchange.Redis;
 
@@ -17,13 +16,11 @@ namespace Social.Benchmarks;
 
 /// <summary>
 /// Everything one run starts: a throwaway PostgreSQL and Redis on free loopback ports, the schema, and one silo in this
-/// process wired as <c>Social.Api</c>'s SiloHosting, ServiceSetup and ReadModelSetup wire it (grains, event-store
-/// streams, PostgreSQL event store, Redis projection store and queries, timeline options, system clock), except for
-/// localhost clustering instead of PostgreSQL membership. Disposing stops all of it, in reverse order.
+/// process registered by the host's own extensions (grains, event-store streams, PostgreSQL event store, Redis
+/// projection store and queries, timeline options), with localhost clustering instead of PostgreSQL membership. Disposing stops all of it, in reverse order.
 /// </summary>
 internal sealed class BenchmarkSystem : IAsyncDisposable
 {
-    private const string Invariant = "Npgsql";
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
 
     private PostgresServer? _postgres;
@@ -164,35 +161,19 @@ internal sealed class BenchmarkSystem : IAsyncDisposable
         // The benchmark owns Ctrl-C and SIGTERM (Program), and stops the host itself.
         builder.Services.AddSingleton<IHostLifetime, ProgramOwnedLifetime>();
 
-        // ServiceSetup.AddSocialServices (the store parts) and ReadModelSetup.AddSocialReadModels.
-        var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(NpgsqlDataSource.Create(postgres));
-        services.AddSingleton<IEventStore, PostgresEventStore>();
-        var redisOptions = ConfigurationOptions.Parse(redis);
-        redisOptions.AbortOnConnectFail = false;
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-        services.AddOptions<TimelineOptions>().Configure(options => options.MergeAtReadThreshold = mergeAtReadThreshold);
-        services.AddSingleton<IProjectionStore, RedisProjectionStore>();
-        services.AddSingleton<IReadModelQueries, RedisReadModelQueries>();
+        // The host's own registrations of the stores, read models and grains, on the benchmark's servers.
+        var configuration = StoreConfiguration.For(postgres, redis, [new("Social:Timelines:MergeAtReadThreshold", mergeAtReadThreshold.ToString(CultureInfo.InvariantCulture))]);
+        builder.Services.AddPostgresStores(configuration);
+        builder.Services.AddRedisReadModels(configuration);
 
-        // SiloHosting.AddSocialSilo, with localhost clustering for the single benchmark silo.
+        // As SiloHosting composes the silo, with localhost clustering for the single benchmark silo.
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(options =>
-            {
-                options.ServiceId = "social-bench";
-                options.ClusterId = "social-bench";
-            });
             silo.UseLocalhostClustering(
                 siloPort: LocalPort(), gatewayPort: LocalPort(), serviceId: "social-bench", clusterId: "social-bench");
-            silo.AddAdoNetGrainStorageAsDefault(options =>
-            {
-                options.Invariant = Invariant;
-                options.ConnectionString = postgres;
-            });
+            silo.AddPostgresGrainStorageAsDefault();
             silo.AddSocialGrains();
-            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = postgres);
+            silo.AddPostgresEventStreams(EventStreams.ProviderName);
         });
         return builder.Build();
     }

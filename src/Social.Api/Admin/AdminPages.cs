@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Orleans.Dashboard;
 using Social.Api.Auth;
-using Social.Api.Hosting;
+using Social.Api.RateLimiting;
 
 namespace Social.Api.Admin;
 
@@ -21,7 +21,7 @@ internal static class AdminPages
     {
         app.MapGet(AdminCookie.SignInPath, SignInForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(AdminCookie.SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription()
-            .RequireRateLimiting(RateLimiting.WritesPolicy);
+            .RequireRateLimiting(WriteRateLimiting.WritesPolicy);
         app.MapPost("/admin/signout", (Delegate)SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/admin", () => TypedResults.Content(AdminHtml.Value, "text/html; charset=utf-8"))
             .RequireAuthorization(AuthSetup.AdminPolicy).ExcludeFromDescription();

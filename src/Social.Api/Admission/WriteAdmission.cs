@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Social.Abstractions.Commands;
 using Social.Api.Errors;
-using Social.Api.Hosting;
 
 namespace Social.Api.Admission;
 
@@ -18,11 +17,11 @@ internal sealed class WriteAdmission
     private readonly AdmissionOptions _options;
     private int _inFlight;
 
-    public WriteAdmission(RequestDelegate next, IServiceProvider services, IOptions<SocialOptions> options)
+    public WriteAdmission(RequestDelegate next, IServiceProvider services, IOptions<AdmissionOptions> options)
     {
         _next = next;
         _problems = ActivatorUtilities.CreateInstance<ProblemExceptionHandler>(services);
-        _options = options.Value.Admission;
+        _options = options.Value;
     }
 
     public async Task InvokeAsync(HttpContext http)

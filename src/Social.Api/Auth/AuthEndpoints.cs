@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Social.Api.Hosting;
+using Social.Api.RateLimiting;
 using Social.Domain.Errors;
 
 namespace Social.Api.Auth;
@@ -10,7 +10,7 @@ internal static class AuthEndpoints
     public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
-        auth.MapPost("/token", IssueTokenAsync).RequireRateLimiting(RateLimiting.WritesPolicy)
+        auth.MapPost("/token", IssueTokenAsync).RequireRateLimiting(WriteRateLimiting.WritesPolicy)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchanges a handle and password for a bearer token.");
         return auth;

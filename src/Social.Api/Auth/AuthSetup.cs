@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Social.Api.Hosting;
+using Social.Infrastructure.Configuration;
 using Social.Domain.Ids;
 
 namespace Social.Api.Auth;
@@ -12,16 +12,18 @@ internal static class AuthSetup
 {
     public const string AdminPolicy = "admin";
 
-    public static void AddSocialAuth(this IServiceCollection services)
+    public static void AddSocialAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatedOptions<JwtOptions>(configuration, JwtOptions.Section);
+        services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RegisteredUsers>();
         services.AddAuthentication(AdminCookie.Selector).AddJwtBearer().AddAdminCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<SocialOptions>>((bearer, social) =>
+            .Configure<IOptions<JwtOptions>>((bearer, options) =>
             {
-                var jwt = social.Value.Jwt;
+                var jwt = options.Value;
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
@@ -69,7 +71,7 @@ internal static class AuthSetup
         // Admins are read at request time, so a configuration change needs no new tokens.
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
             .RequireAssertion(context => context.Resource is HttpContext http &&
-                http.RequestServices.GetRequiredService<IOptionsMonitor<SocialOptions>>().CurrentValue.Admins
+                http.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue.Admins
                     .Contains(context.User.Identity?.Name ?? "", StringComparer.OrdinalIgnoreCase)));
     }
 

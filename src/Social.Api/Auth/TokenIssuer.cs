@@ -2,18 +2,17 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Social.Api.Hosting;
 using Social.Domain.Ids;
 
 namespace Social.Api.Auth;
 
 /// <summary>Issues the access tokens that <c>POST /api/auth/token</c> returns.</summary>
-internal sealed class TokenIssuer(IOptions<SocialOptions> options, TimeProvider clock)
+internal sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock)
 {
     public const string HandleClaim = JwtRegisteredClaimNames.Sub;
 
-    private readonly JwtOptions _jwt = options.Value.Jwt;
-    private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value.Jwt), SecurityAlgorithms.HmacSha256);
+    private readonly JwtOptions _jwt = options.Value;
+    private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value), SecurityAlgorithms.HmacSha256);
     private readonly JsonWebTokenHandler _handler = new();
 
     public TokenResponse Issue(UserId user)

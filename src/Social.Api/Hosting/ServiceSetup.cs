@@ -1,14 +1,19 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Social.Api.Admission;
 using Social.Api.Auth;
 using Social.Api.Errors;
 using Social.Api.Idempotency;
 using Social.Api.OpenApi;
+using Social.Api.RateLimiting;
 using Social.Api.RealTime;
+using Social.Api.Timelines;
+using Social.Infrastructure.Configuration;
 using Social.Infrastructure.Diagnostics;
-using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
+using Social.Infrastructure.ReadModels;
 using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
@@ -24,38 +29,30 @@ internal static class ServiceSetup
 
     public static void AddSocialServices(this WebApplicationBuilder builder)
     {
-        var postgres = builder.Configuration.GetConnectionString("Postgres");
-        if (string.IsNullOrWhiteSpace(postgres))
-        {
-            throw new InvalidOperationException("ConnectionStrings:Postgres is not set (ConnectionStrings__Postgres). The README's run command sets it.");
-        }
-
         var services = builder.Services;
-        var section = builder.Configuration.GetSection(SocialOptions.Section);
-        services.AddOptions<SocialOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        var social = section.Get<SocialOptions>() ?? new SocialOptions();
-
+        var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
-        services.AddOptions<PostgresConnectionOptions>().Bind(builder.Configuration.GetSection(PostgresConnectionOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EventStoreOptions>().Bind(builder.Configuration.GetSection(EventStoreOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddPostgresStores(postgres);
+
+        services.AddPostgresStores(configuration);
+        services.AddRedisReadModels(configuration);
+        services.AddSocialRealTime(configuration);
+        builder.AddSocialSilo();
+        builder.AddSocialTelemetry();
+
+        services.AddSingleton<TimelineReader>();
         services.AddSingleton<TransportLag>();
         services.AddSingleton<PasswordHashing>();
-        services.AddSocialReadModels(builder.Configuration);
-        services.AddSocialRealTime(builder.Configuration);
-        services.AddSocialReadinessChecks();
         services.AddSingleton<StoreStatistics>();
+        services.AddSocialReadinessChecks();
         services.AddAntiforgery(options => options.Cookie.SameSite = SameSiteMode.Strict);
 
-        builder.AddSocialSilo(postgres);
-        builder.AddSocialTelemetry();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = social.Limits.MaxRequestBodyBytes);
-
-        services.AddSocialAuth();
-        services.AddSocialRateLimiting(social.RateLimit);
+        services.AddValidatedOptions<RequestLimitsOptions>(configuration, RequestLimitsOptions.Section);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        services.AddValidatedOptions<AdmissionOptions>(configuration, AdmissionOptions.Section);
+        services.AddSocialAuth(configuration);
+        services.AddWriteRateLimiting(configuration);
         services.AddSocialProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -68,7 +65,7 @@ internal static class ServiceSetup
     }
 
     public static async Task ApplyMigrationsAsync(this WebApplication app) =>
-        await SchemaMigrations.ApplyAsync(app.Configuration.GetConnectionString("Postgres")!, app.Lifetime.ApplicationStopping);
+        await SchemaMigrations.ApplyAsync(app.Services.GetRequiredService<PostgresConnections>().Database, app.Lifetime.ApplicationStopping);
 
     public static void UseSocialPipeline(this WebApplication app)
     {

@@ -3,21 +3,20 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Social.Abstractions.EventStore;
 using Social.Grains;
+using Social.Infrastructure.Configuration;
 using Social.Infrastructure.Postgres;
-using Social.Infrastructure.Streaming;
 
 namespace Social.Api.Hosting;
 
-/// <summary>Co-hosts the Orleans silo in the web host: membership, grain storage and the event-sourcing provider.</summary>
+/// <summary>Co-hosts the Orleans silo in the web host: membership, grain storage, the grains and the event transport.</summary>
 internal static class SiloHosting
 {
-    private const string Invariant = "Npgsql";
-
-    public static void AddSocialSilo(this WebApplicationBuilder builder, string postgres)
+    public static void AddSocialSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(SocialOptions.Section).Get<SocialOptions>()?.Cluster ?? new ClusterSettings();
-        // Each Orleans provider gets a pool of its own, sized by the connection budget (PostgresConnectionOptions).
-        var budget = builder.Configuration.GetSection(PostgresConnectionOptions.Section).Get<PostgresConnectionOptions>() ?? new PostgresConnectionOptions();
+        builder.Services.AddValidatedOptions<SiloClusterOptions>(builder.Configuration, SiloClusterOptions.Section);
+        // Orleans's membership provider and endpoints are composed before the container exists, so this section is
+        // also read here, once; everything else reaches the silo through options.
+        var cluster = builder.Configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
@@ -25,35 +24,25 @@ internal static class SiloHosting
                 options.ServiceId = cluster.ServiceId;
                 options.ClusterId = cluster.ClusterId;
             });
-
-            if (string.Equals(cluster.Mode, "Localhost", StringComparison.OrdinalIgnoreCase))
+            if (cluster.IsLocalhost)
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             }
             else
             {
-                // Membership in PostgreSQL: the store every instance already shares, so no further moving part.
-                silo.UseAdoNetClustering(options =>
-                {
-                    options.Invariant = Invariant;
-                    options.ConnectionString = budget.For(postgres, "membership", budget.Membership);
-                });
+                silo.UsePostgresMembership();
                 var address = cluster.AdvertisedIPAddress is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
                 silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedIPAddress is { Length: > 0 });
             }
 
-            silo.AddAdoNetGrainStorageAsDefault(options =>
-            {
-                options.Invariant = Invariant;
-                options.ConnectionString = budget.For(postgres, "grain-storage", budget.GrainStorage);
-            });
+            silo.AddPostgresGrainStorageAsDefault();
             silo.AddSocialGrains();
             // Grain statistics for /dashboard (administrators only, see AdminPages).
             silo.AddDashboard();
             // Traces continue from the HTTP request into the grain calls it makes.
             silo.AddActivityPropagation();
             // Committed events reach the projections over Orleans streams read from the event store itself.
-            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = budget.For(postgres, "streams", budget.Streams));
+            silo.AddPostgresEventStreams(EventStreams.ProviderName);
         });
 
         // The silo's stop ends within the host's shutdown timeout, also when PostgreSQL cannot be reached.

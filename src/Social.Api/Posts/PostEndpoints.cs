@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Api.Auth;
-using Social.Api.Hosting;
+using Social.Api.RateLimiting;
 using Social.Api.Idempotency;
 using Social.Api.Timelines;
 using Social.Domain.Errors;
@@ -20,7 +20,7 @@ internal static class PostEndpoints
         posts.MapGet("/{id}/comments", CommentsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A post's comments, oldest first.");
 
-        var writes = posts.MapGroup("/").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
+        var writes = posts.MapGroup("/").RequireAuthorization().RequireRateLimiting(WriteRateLimiting.WritesPolicy);
         writes.MapPost("/", CreateAsync).ProducesValidationProblem().WithSummary("Creates a post.");
         writes.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Deletes a post; only its author may.");

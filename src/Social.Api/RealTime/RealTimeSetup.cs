@@ -1,4 +1,5 @@
 using Social.Abstractions.RealTime;
+using Social.Infrastructure.Configuration;
 using Social.Infrastructure.RealTime;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
@@ -11,12 +12,11 @@ internal static class RealTimeSetup
     /// <summary>Registers before the silo does, whose grains would otherwise get a notifier that reaches nobody.</summary>
     public static void AddSocialRealTime(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section));
-        services.AddSingleton<RedisPresence>();
+        services.AddRedisPresence(configuration);
         services.AddSingleton<FeedConnections>();
         services.AddSingleton<IFeedNotifier, SignalRFeedNotifier>();
         services.AddHostedService<PresenceRenewal>();
-        services.AddSignalR().AddStackExchangeRedis(configuration.GetConnectionString("Redis")!, backplane =>
+        services.AddSignalR().AddStackExchangeRedis(configuration.RequiredConnectionString("Redis"), backplane =>
         {
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal("social:feed");
             // As for the read models: the host starts and keeps running while Redis is down.

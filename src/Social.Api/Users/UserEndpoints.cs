@@ -3,7 +3,7 @@ using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Api.Auth;
-using Social.Api.Hosting;
+using Social.Api.RateLimiting;
 using Social.Api.Timelines;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
@@ -17,7 +17,7 @@ internal static class UserEndpoints
     public static RouteGroupBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").WithTags("Users");
-        users.MapPost("/", RegisterAsync).RequireRateLimiting(RateLimiting.WritesPolicy)
+        users.MapPost("/", RegisterAsync).RequireRateLimiting(WriteRateLimiting.WritesPolicy)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Registers a user.");
         users.MapGet("/{handle}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
@@ -33,7 +33,7 @@ internal static class UserEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users a user follows, by handle.");
 
-        var me = users.MapGroup("/me").RequireAuthorization().RequireRateLimiting(RateLimiting.WritesPolicy);
+        var me = users.MapGroup("/me").RequireAuthorization().RequireRateLimiting(WriteRateLimiting.WritesPolicy);
         me.MapPatch("/", UpdateProfileAsync).ProducesValidationProblem()
             .WithSummary("Changes the caller's display name and/or bio.");
         me.MapPut("/following/{handle}", FollowAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)

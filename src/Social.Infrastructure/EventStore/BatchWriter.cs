@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -78,23 +79,30 @@ internal sealed partial class BatchWriter(NpgsqlDataSource dataSource, Func<Npgs
         var watch = Stopwatch.StartNew();
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-            var rejected = new List<PendingAppend>();
-            var written = await WriteAcceptedAsync(connection, batch, rejected);
-            foreach (var append in written)
+            for (var attempt = 1; ; attempt++)
             {
-                append.Written();
-                SocialMetrics.EventsAppended.Add(append.Events.Count, new KeyValuePair<string, object?>("stream", StreamKind(append.StreamId)));
-            }
+                await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+                var rejected = new List<PendingAppend>();
+                List<PendingAppend> written;
+                try
+                {
+                    written = await WriteAcceptedAsync(connection, batch, rejected);
+                }
+                catch (StaleConnectionException stale)
+                {
+                    // The pooled connection was dropped while idle (PostgreSQL restarted) and nothing was written:
+                    // the pool is cleared and the batch goes once more, on a new connection.
+                    dataSource.Clear();
+                    if (attempt > 1)
+                    {
+                        ExceptionDispatchInfo.Throw(stale.InnerException!);
+                    }
 
-            if (written.Count > 0)
-            {
-                await NotifyAsync(connection, written);
-            }
+                    continue;
+                }
 
-            foreach (var append in rejected)
-            {
-                await SettleRejectedAsync(connection, append);
+                await FinishAsync(connection, written, rejected);
+                return;
             }
         }
         catch (Exception e)
@@ -117,6 +125,26 @@ internal sealed partial class BatchWriter(NpgsqlDataSource dataSource, Func<Npgs
         }
     }
 
+    /// <summary>Settles the committed appends, wakes the stream readers, and settles the refused ones with their reason.</summary>
+    private async Task FinishAsync(NpgsqlConnection connection, List<PendingAppend> written, List<PendingAppend> rejected)
+    {
+        foreach (var append in written)
+        {
+            append.Written();
+            SocialMetrics.EventsAppended.Add(append.Events.Count, new KeyValuePair<string, object?>("stream", StreamKind(append.StreamId)));
+        }
+
+        if (written.Count > 0)
+        {
+            await NotifyAsync(connection, written);
+        }
+
+        foreach (var append in rejected)
+        {
+            await SettleRejectedAsync(connection, append);
+        }
+    }
+
     /// <summary>
     /// Commits the appends that find their streams at the expected versions, and returns them; the others go to
     /// <paramref name="rejected"/>. An append that lost a race half-way (some of its versions taken by a concurrent
@@ -133,6 +161,11 @@ internal sealed partial class BatchWriter(NpgsqlDataSource dataSource, Func<Npgs
             try
             {
                 (insertedPerStream, transactionId) = await InsertAsync(connection, transaction, remaining);
+            }
+            catch (Exception e) when (attempt == 1 && PostgresFailures.IsStaleConnection(e))
+            {
+                // The batch's first statement is the first use of the pooled connection: nothing ran.
+                throw new StaleConnectionException(e);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxAttempts)
             {
@@ -328,3 +361,6 @@ internal sealed partial class BatchWriter(NpgsqlDataSource dataSource, Func<Npgs
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} appends failed; each of its callers was told that nothing was written.")]
     private partial void LogBatchFailed(Exception exception, int count);
 }
+
+/// <summary>The pooled connection a batch started on was already closed by the server; nothing was executed.</summary>
+internal sealed class StaleConnectionException(Exception inner) : Exception("The pooled connection was closed by the server.", inner);

@@ -165,41 +165,35 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     /// <summary>Writes the appends still waiting, then stops.</summary>
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
-    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
         string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamId);
-        await using var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(ReadStreamSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
-            return await ReadEventsAsync(command, cancellationToken);
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw PostgresFailures.Unavailable(e);
-        }
+        return ReadAsync(
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(ReadStreamSql, connection);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+                return await ReadEventsAsync(command, cancellationToken);
+            },
+            cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
+    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(
         GlobalPosition after, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        await using var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(ReadAllSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
-            return await ReadEventsAsync(command, cancellationToken);
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw PostgresFailures.Unavailable(e);
-        }
+        return ReadAsync(
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(ReadAllSql, connection);
+                command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+                return await ReadEventsAsync(command, cancellationToken);
+            },
+            cancellationToken);
     }
 
     /// <summary>
@@ -279,6 +273,30 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     }
 
     private static GlobalPosition Max(GlobalPosition a, GlobalPosition b) => a.CompareTo(b) >= 0 ? a : b;
+
+    /// <summary>
+    /// Runs a read on a connection of the read pool. A connection the server dropped while it sat idle (PostgreSQL
+    /// restarted) fails on its first use; the pool is then cleared and the read, which changed nothing, runs once more.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            try
+            {
+                return await read(connection);
+            }
+            catch (Exception e) when (attempt == 1 && PostgresFailures.IsStaleConnection(e))
+            {
+                _dataSource.Clear();
+            }
+            catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
+            {
+                throw PostgresFailures.Unavailable(e);
+            }
+        }
+    }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -25,6 +25,18 @@ internal static class PostgresFailures
         _ => false,
     };
 
+    /// <summary>
+    /// True when a pooled connection turns out to have been dropped by the server while it sat idle (PostgreSQL
+    /// restarted): the first use fails on the socket, or with the shutdown notice the server left on it. Nothing was
+    /// executed, so the work can be tried again on a new connection.
+    /// </summary>
+    public static bool IsStaleConnection(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        NpgsqlException { InnerException: IOException or SocketException } => true,
+        _ => false,
+    };
+
     public static StoreUnavailableException Unavailable(Exception exception) => new(StoreName, exception);
 
     private static bool IsUnavailableState(string sqlState) =>

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Npgsql;
 
 namespace Social.Infrastructure.Postgres;
 
@@ -45,28 +44,4 @@ public sealed class PostgresConnectionOptions
 
     /// <summary>Every connection one instance may open.</summary>
     public int PerInstance => Appender + Listener + EventStoreReads + Idempotency + Streams + Membership + GrainStorage;
-
-    /// <summary>
-    /// The connection string of one role: its own pool of at most <paramref name="maxPoolSize"/>, named in
-    /// <c>pg_stat_activity</c>, with <paramref name="serverSettings"/> (<c>-c name=value</c>) added to the session's.
-    /// </summary>
-    public string For(string connectionString, string role, int maxPoolSize, string? serverSettings = null)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            MaxPoolSize = maxPoolSize,
-            MinPoolSize = 0,
-            Timeout = Math.Max(1, (int)Math.Ceiling(ConnectionWait.TotalSeconds)),
-            ApplicationName = $"social-{role}",
-            // The same few statements run thousands of times a second (stream reads, appends, stream loads): prepared
-            // once per connection, PostgreSQL stops parsing and planning them each time.
-            MaxAutoPrepare = 32,
-        };
-        if (serverSettings is not null)
-        {
-            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? serverSettings : $"{builder.Options} {serverSettings}";
-        }
-
-        return builder.ConnectionString;
-    }
 }

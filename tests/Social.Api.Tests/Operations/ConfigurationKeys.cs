@@ -1,7 +1,12 @@
 using System.Reflection;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.RealTime;
+using Social.Api.Admission;
+using Social.Api.Auth;
 using Social.Api.Hosting;
+using Social.Api.RateLimiting;
+using Social.Infrastructure.EventStore;
+using Social.Infrastructure.Postgres;
 
 namespace Social.Api.Tests.Operations;
 
@@ -13,7 +18,14 @@ internal static class ConfigurationKeys
 {
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
-        [SocialOptions.Section] = typeof(SocialOptions),
+        [AdminOptions.Section] = typeof(AdminOptions),
+        [JwtOptions.Section] = typeof(JwtOptions),
+        [RateLimitOptions.Section] = typeof(RateLimitOptions),
+        [AdmissionOptions.Section] = typeof(AdmissionOptions),
+        [RequestLimitsOptions.Section] = typeof(RequestLimitsOptions),
+        [SiloClusterOptions.Section] = typeof(SiloClusterOptions),
+        [PostgresConnectionOptions.Section] = typeof(PostgresConnectionOptions),
+        [EventStoreOptions.Section] = typeof(EventStoreOptions),
         [TimelineOptions.Section] = typeof(TimelineOptions),
         [FeedOptions.Section] = typeof(FeedOptions),
     };

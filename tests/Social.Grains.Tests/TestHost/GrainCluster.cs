@@ -1,35 +1,24 @@
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.TestingHost;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Posts;
-using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Domain.Ids;
-using Social.Infrastructure.EventStore;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.ReadModels;
-using StackExchange.Redis;
+using Social.Testing;
 
 namespace Social.Grains.Tests.TestHost;
 
 /// <summary>
 /// An in-process Orleans cluster running the real grains over the PostgreSQL event store, wired as the host wires
-/// them: <see cref="PostgresEventStore"/>, the Redis read-model
-/// queries and the system clock. No projection runs, so the counts only the read model knows stay 0.
+/// them (<c>AddPostgresStores</c>, <c>AddRedisReadModels</c>, <c>AddSocialGrains</c>): the PostgreSQL event store,
+/// the Redis read-model queries and the system clock. No projection runs, so the counts only the read model knows stay 0.
 /// Membership is the test cluster's own in-memory table, so two of these over one database do not know each
 /// other: each can hold an activation of the same grain, as two instances can for a moment in production.
 /// </summary>
 public sealed class GrainCluster : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly ConnectionMultiplexer _redis;
-
-    private GrainCluster(InProcessTestCluster cluster, NpgsqlDataSource dataSource, ConnectionMultiplexer redis)
-    {
-        Cluster = cluster;
-        _dataSource = dataSource;
-        _redis = redis;
-    }
+    private GrainCluster(InProcessTestCluster cluster) => Cluster = cluster;
 
     public InProcessTestCluster Cluster { get; }
 
@@ -38,23 +27,22 @@ public sealed class GrainCluster : IAsyncDisposable
     /// <param name="connectionString">The database of the event store.</param>
     /// <param name="redisConnectionString">The Redis that the read-model queries (user counts) read.</param>
     /// <param name="silos">How many silos to start.</param>
-    /// <param name="decorate">Wraps the store the silos use, for a test that watches or delays its calls.</param>
+    /// <param name="decorate">Wraps each silo's event store, for a test that watches or delays its calls.</param>
     public static async Task<GrainCluster> StartAsync(
         string connectionString, string redisConnectionString, short silos = 1, Func<IEventStore, IEventStore>? decorate = null)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        var redisOptions = ConfigurationOptions.Parse(redisConnectionString);
-        redisOptions.AbortOnConnectFail = false;
-        var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
-        var store = decorate?.Invoke(new PostgresEventStore(dataSource)) ?? new PostgresEventStore(dataSource);
+        var configuration = StoreConfiguration.For(connectionString, redisConnectionString);
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddSocialGrains();
-            silo.Services.AddSingleton(store);
-            silo.Services.AddSingleton<IReadModelQueries>(new RedisReadModelQueries(redis));
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddPostgresStores(configuration);
+            silo.Services.AddRedisReadModels(configuration);
+            if (decorate is not null)
+            {
+                silo.Services.Decorate<IEventStore>((store, _) => decorate(store));
+            }
         });
 
         builder.ConfigureClient(client => client.Services.AddSocialExceptionSerialization());
@@ -66,12 +54,10 @@ public sealed class GrainCluster : IAsyncDisposable
         catch
         {
             await cluster.DisposeAsync();
-            await dataSource.DisposeAsync();
-            await redis.DisposeAsync();
             throw;
         }
 
-        return new GrainCluster(cluster, dataSource, redis);
+        return new GrainCluster(cluster);
     }
 
     public IUserGrain User(UserId id) => Client.GetGrain<IUserGrain>(id.Value);
@@ -98,8 +84,6 @@ public sealed class GrainCluster : IAsyncDisposable
         finally
         {
             await Cluster.DisposeAsync();
-            await _dataSource.DisposeAsync();
-            await _redis.DisposeAsync();
         }
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Social.Abstractions.EventStore;
@@ -10,17 +9,19 @@ using Social.Abstractions.Users;
 using Social.Domain.Ids;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.ReadModels;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.Streaming;
+using Social.Testing;
 using StackExchange.Redis;
 using Xunit;
 
 namespace Social.Grains.Tests.TestHost;
 
 /// <summary>
-/// Real silos with the whole read side, wired as Social.Api's host wires it (SiloHosting, ServiceSetup,
-/// ReadModelSetup): the PostgreSQL event store, the event-store stream provider that carries committed events to the
-/// projection grains, the Redis projection store and read-model queries, and <see cref="TimelineOptions"/>. As in the
-/// host, each silo's container makes its own PostgreSQL pool and Redis connection, so a killed silo takes its
+/// Real silos with the whole read side, registered by the host's own extensions (<c>AddPostgresStores</c>,
+/// <c>AddRedisReadModels</c>, <c>AddPostgresEventStreams</c>, <c>AddSocialGrains</c>): the PostgreSQL event store,
+/// the event-store stream provider that carries committed events to the projection grains, the Redis projection store
+/// and read-model queries, and <see cref="TimelineOptions"/>. As in the host, each silo's container makes its own PostgreSQL pool and Redis connection, so a killed silo takes its
 /// connections with it. The test reads and pokes the read models through connections of its own.
 /// </summary>
 /// <remarks>
@@ -77,33 +78,22 @@ public sealed class ProjectionCluster : IAsyncDisposable
     {
         var timelineOptions = new TimelineOptions();
         timelines?.Invoke(timelineOptions);
-        var redisOptions = ConfigurationOptions.Parse(redisConnectionString);
-        redisOptions.AbortOnConnectFail = false;
+        var configuration = StoreConfiguration.For(connectionString, redisConnectionString);
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((siloOptions, silo) =>
         {
-            // SiloHosting: the grains and the durable transport of committed events.
+            // As the host composes its silo, with the test's changes to the timeline options.
             silo.AddSocialGrains();
-            silo.AddEventStoreStreams(EventStreams.ProviderName, options => options.ConnectionString = connectionString);
-
-            // ServiceSetup.
-            var services = silo.Services;
-            services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-            services.AddSingleton<IEventStore, PostgresEventStore>();
-
-            // ReadModelSetup.
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-            services.AddOptions<TimelineOptions>().Configure(options => timelines?.Invoke(options));
-            services.AddSingleton<RedisProjectionStore>();
-            services.AddSingleton<IProjectionStore>(provider =>
+            silo.AddPostgresEventStreams(EventStreams.ProviderName);
+            silo.Services.AddPostgresStores(configuration);
+            silo.Services.AddRedisReadModels(configuration);
+            silo.Services.Configure<TimelineOptions>(options => timelines?.Invoke(options));
+            if (decorateStore is not null)
             {
-                var store = provider.GetRequiredService<RedisProjectionStore>();
-                return decorateStore is null ? store : decorateStore(siloOptions.SiloName, store);
-            });
-            services.AddSingleton<IReadModelQueries, RedisReadModelQueries>();
+                silo.Services.Decorate<IProjectionStore>((store, _) => decorateStore(siloOptions.SiloName, store));
+            }
 
             // A killed silo is declared dead within seconds, so its queues and grains move soon.
             silo.Configure<ClusterMembershipOptions>(options =>
@@ -125,7 +115,7 @@ public sealed class ProjectionCluster : IAsyncDisposable
         });
 
         var cluster = builder.Build();
-        var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisConnectionString + ",abortConnect=false");
         try
         {
             await cluster.DeployAsync();

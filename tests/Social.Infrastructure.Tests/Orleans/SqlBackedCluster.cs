@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Social.Infrastructure.Migrations;
+using Social.Infrastructure.Postgres;
 using Social.Testing;
 using Xunit;
 
@@ -19,16 +20,13 @@ namespace Social.Infrastructure.Tests.OrleansProviders;
 /// </remarks>
 public sealed class SqlBackedCluster : IAsyncDisposable
 {
-    /// <summary>The ADO.NET invariant name under which Orleans loads Npgsql.</summary>
-    public const string Invariant = "Npgsql";
-
     /// <summary>The grain storage provider the test grains use.</summary>
     public const string StorageName = "grain-state";
 
     /// <summary>A second grain storage provider that deletes the row on clear.</summary>
     public const string DeletingStorageName = "grain-state-delete-on-clear";
 
-    private const string ConnectionStringKey = "SocialTests:OrleansConnectionString";
+    private const string ConnectionStringKey = "ConnectionStrings:Postgres";
     private const string ImmediateCleanupKey = "SocialTests:ImmediateDefunctSiloCleanup";
 
     private SqlBackedCluster(TestCluster cluster, SqlDatabase database)
@@ -77,28 +75,29 @@ public sealed class SqlBackedCluster : IAsyncDisposable
     /// <summary>A service of the silo at <paramref name="index"/>, such as its grain storage or reminder table.</summary>
     public IServiceProvider SiloServices(int index) => Cluster.GetSiloServiceProvider(Cluster.Silos[index].SiloAddress);
 
-    /// <summary>The production wiring of the three ADO.NET providers, as the host configures them.</summary>
-    public static void ConfigureProviders(ISiloBuilder silo, string connectionString)
+    /// <summary>
+    /// Membership as the host configures it (<c>UsePostgresMembership</c>), and beside it the grain storage and reminder
+    /// providers of Orleans's ADO.NET packages on the same migrated schema, under names the test grains use.
+    /// </summary>
+    private static void ConfigureProviders(ISiloBuilder silo)
     {
-        silo.UseAdoNetClustering(options =>
-        {
-            options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
-        });
+        silo.Services.AddPostgresStores(silo.Configuration);
+        silo.UsePostgresMembership();
+        var connectionString = silo.Configuration[ConnectionStringKey]!;
         silo.AddAdoNetGrainStorage(StorageName, options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = PostgresOrleansProviders.Invariant;
             options.ConnectionString = connectionString;
         });
         silo.AddAdoNetGrainStorage(DeletingStorageName, options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = PostgresOrleansProviders.Invariant;
             options.ConnectionString = connectionString;
             options.DeleteStateOnClear = true;
         });
         silo.UseAdoNetReminderService(options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = PostgresOrleansProviders.Invariant;
             options.ConnectionString = connectionString;
         });
     }
@@ -120,7 +119,7 @@ public sealed class SqlBackedCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            ConfigureProviders(siloBuilder, siloBuilder.Configuration[ConnectionStringKey]!);
+            ConfigureProviders(siloBuilder);
 
             // Test timings: membership changes show up within seconds, and reminders may tick every second.
             var immediateCleanup = bool.Parse(siloBuilder.Configuration[ImmediateCleanupKey]!);
@@ -143,7 +142,7 @@ public sealed class SqlBackedCluster : IAsyncDisposable
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
             clientBuilder.UseAdoNetClustering(options =>
             {
-                options.Invariant = Invariant;
+                options.Invariant = PostgresOrleansProviders.Invariant;
                 options.ConnectionString = configuration[ConnectionStringKey]!;
             });
     }

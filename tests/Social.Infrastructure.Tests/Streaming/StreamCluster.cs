@@ -8,6 +8,7 @@ using Orleans.TestingHost;
 using Social.Abstractions.EventStore;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
+using Social.Infrastructure.Postgres;
 using Social.Infrastructure.Streaming;
 using Social.Infrastructure.Tests.OrleansProviders;
 using Social.Testing;
@@ -25,7 +26,7 @@ public sealed class StreamCluster : IAsyncDisposable
     public const string ProbeNamespace = "probe";
     public const int QueueCount = 8;
 
-    private const string ConnectionStringKey = "SocialTests:StreamConnectionString";
+    private const string ConnectionStringKey = "ConnectionStrings:Postgres";
     private const string ConsumerDelayKey = "SocialTests:ConsumerDelay";
     private const string CheckpointIntervalKey = "SocialTests:CheckpointInterval";
     private const string MaxDeliveryTimeKey = "SocialTests:MaxDeliveryTime";
@@ -123,11 +124,8 @@ public sealed class StreamCluster : IAsyncDisposable
             var consumerDelay = TimeSpan.Parse(siloBuilder.Configuration[ConsumerDelayKey]!, CultureInfo.InvariantCulture);
             var checkpointInterval = TimeSpan.Parse(siloBuilder.Configuration[CheckpointIntervalKey]!, CultureInfo.InvariantCulture);
             var maxDeliveryTime = TimeSpan.Parse(siloBuilder.Configuration[MaxDeliveryTimeKey]!, CultureInfo.InvariantCulture);
-            siloBuilder.UseAdoNetClustering(options =>
-            {
-                options.Invariant = SqlBackedCluster.Invariant;
-                options.ConnectionString = connectionString;
-            });
+            siloBuilder.Services.AddPostgresStores(siloBuilder.Configuration);
+            siloBuilder.UsePostgresMembership();
             // The production registration; no PubSubStore grain storage: subscriptions are implicit.
             siloBuilder.AddEventStoreStreams(ProviderName, options =>
             {
@@ -136,7 +134,6 @@ public sealed class StreamCluster : IAsyncDisposable
                 options.CheckpointInterval = checkpointInterval;
                 options.MaxDeliveryTime = maxDeliveryTime;
             });
-            siloBuilder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             siloBuilder.Services.AddSingleton(services => new ProbeLog(services.GetRequiredService<NpgsqlDataSource>(), consumerDelay));
 
             // A killed silo is declared dead within seconds, so its queues move soon.
@@ -156,7 +153,7 @@ public sealed class StreamCluster : IAsyncDisposable
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
             clientBuilder.UseAdoNetClustering(options =>
             {
-                options.Invariant = SqlBackedCluster.Invariant;
+                options.Invariant = PostgresOrleansProviders.Invariant;
                 options.ConnectionString = configuration[ConnectionStringKey]!;
             });
     }

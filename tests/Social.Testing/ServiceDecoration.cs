@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Social.Api.Tests.Support;
+namespace Social.Testing;
 
 /// <summary>Wraps a registered service in a decorator (fault injection around the real implementation).</summary>
 public static class ServiceDecoration

@@ -1,17 +1,24 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Social.Infrastructure.Configuration;
 
-namespace Social.Api.Hosting;
+namespace Social.Api.RateLimiting;
 
 /// <summary>Per-user limits on writes (per client address before sign-in), with <c>Retry-After</c> when exceeded.</summary>
-internal static class RateLimiting
+internal static class WriteRateLimiting
 {
+    /// <summary>The policy write endpoints ask for (<c>RequireRateLimiting(WritesPolicy)</c>).</summary>
     public const string WritesPolicy = "writes";
 
-    public static void AddSocialRateLimiting(this IServiceCollection services, RateLimitOptions limits)
+    public static void AddWriteRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRateLimiter(options =>
+        services.AddValidatedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, configured) =>
         {
+            var limits = configured.Value;
             options.AddPolicy(WritesPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.Name is { } user ? $"user:{user}" : $"ip:{http.Connection.RemoteIpAddress}",
                 _ => new FixedWindowRateLimiterOptions
