@@ -13,10 +13,12 @@ public static class SiloSetup
     {
         silo.Services.AddSocialExceptionSerialization();
         silo.Services.TryAddSingleton(TimeProvider.System);
-        // A host that serves clients registers its own notifier first; any other silo pushes to nobody.
-        silo.Services.TryAddSingleton<IFeedNotifier, NoFeedClients>();
+        // A host that serves clients registers its own presence and notifier first; any other silo sees nobody
+        // connected and pushes to nobody.
+        silo.Services.TryAddSingleton<IFeedPresence, NoFeedPresence>();
+        silo.Services.TryAddSingleton<IFeedNotifier, NoFeedNotifier>();
         silo.Services.AddOptions<FeedOptions>();
-        silo.Services.AddSingleton<FeedPushes>();
+        silo.Services.AddSingleton<EventPushesFactory>();
         return silo;
     }
 

@@ -37,7 +37,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
         var fingerprint = await FingerprintAsync(http.Request);
         // Before sign-in there is no caller to scope a key to; the request itself is, so only the same request replays.
         var caller = http.User.Identity?.Name ?? $"anonymous:{fingerprint}";
-        var claim = await store.ClaimAsync(caller, key, fingerprint, ReservedIds.NewId(), http.RequestAborted);
+        var claim = await store.ClaimAsync(caller, key, fingerprint, ReservedEntityId.NewId(), http.RequestAborted);
         if (claim.RequestFingerprint != fingerprint)
         {
             await WriteProblemAsync(http, problems, StatusCodes.Status400BadRequest,
@@ -51,7 +51,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
             return;
         }
 
-        http.Features.Set(new ReservedIds(claim.ReservedId, IsFresh: claim.IsFirst));
+        http.Features.Set(new ReservedEntityId(claim.ReservedId, IsFresh: claim.IsFirst));
         CommandContext.SetIdempotency(caller, claim.Committed);
         var original = http.Response.Body;
         using var buffer = new MemoryStream();

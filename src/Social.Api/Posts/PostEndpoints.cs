@@ -36,7 +36,7 @@ internal static class PostEndpoints
 
     private static async Task<Created<PostView>> CreateAsync(TextRequest request, HttpContext http, IGrainFactory grains)
     {
-        var id = ReservedIds.NewPostId(http);
+        var id = ReservedEntityId.NewPostId(http);
         var post = await grains.GetGrain<IPostGrain>(id.Value).CreateAsync(http.User.UserId(), request.Text ?? "");
         return TypedResults.Created($"/api/posts/{post.Id}", post);
     }
@@ -60,7 +60,7 @@ internal static class PostEndpoints
 
     private static async Task<Created<CommentView>> CommentAsync(string id, TextRequest request, HttpContext http, IGrainFactory grains)
     {
-        var comment = await Post(grains, id).AddCommentAsync(ReservedIds.NewCommentId(http), http.User.UserId(), request.Text ?? "");
+        var comment = await Post(grains, id).AddCommentAsync(ReservedEntityId.NewCommentId(http), http.User.UserId(), request.Text ?? "");
         return TypedResults.Created($"/api/posts/{comment.PostId}/comments/{comment.Id}", comment);
     }
 

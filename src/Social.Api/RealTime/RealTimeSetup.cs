@@ -6,10 +6,10 @@ using StackExchange.Redis;
 
 namespace Social.Api.RealTime;
 
-/// <summary>The feed hub, its Redis backplane, presence, and the notifier the projections push through.</summary>
+/// <summary>The feed hub, its Redis backplane, the presence the projections ask, and the notifier they push through.</summary>
 internal static class RealTimeSetup
 {
-    /// <summary>Registers before the silo does, whose grains would otherwise get a notifier that reaches nobody.</summary>
+    /// <summary>Registers before the silo does, whose grains would otherwise see nobody connected and push to nobody.</summary>
     public static void AddSocialRealTime(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRedisPresence(configuration);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.SignalR;
 using Social.Abstractions.Posts;
 using Social.Abstractions.RealTime;
 using Social.Domain.Ids;
-using Social.Infrastructure.RealTime;
 
 namespace Social.Api.RealTime;
 
@@ -10,12 +9,8 @@ namespace Social.Api.RealTime;
 /// Pushes through the feed hub's groups. With the Redis backplane a group send is published to Redis and delivered
 /// by whichever instance holds the group's connections, so the projection may run anywhere in the cluster.
 /// </summary>
-internal sealed class SignalRFeedNotifier(IHubContext<FeedHub> hub, RedisPresence presence) : IFeedNotifier
+internal sealed class SignalRFeedNotifier(IHubContext<FeedHub> hub) : IFeedNotifier
 {
-    public Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) => presence.ConnectedAsync(readers);
-
-    public Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) => presence.ConnectedFollowersAsync(author);
-
     public Task PostAddedAsync(IReadOnlyList<UserId> readers, PostView post) =>
         GroupsOf(readers).SendAsync(FeedMessages.PostAdded, post);
 

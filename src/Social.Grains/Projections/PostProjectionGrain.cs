@@ -16,7 +16,7 @@ namespace Social.Grains.Projections;
 [CollectionAgeLimit(Minutes = 2)]
 [ImplicitStreamSubscription(EventStreams.Posts)]
 public sealed class PostProjectionGrain(
-    IEventStore events, IProjectionStore store, FeedPushes pushes, IOptions<TimelineOptions> options)
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, IOptions<TimelineOptions> options)
     : ProjectionGrain(events, store, pushes), IPostProjectionGrain
 {
     private readonly TimelineOptions _options = options.Value;
@@ -34,7 +34,7 @@ public sealed class PostProjectionGrain(
         _ => Store.ApplyNothingAsync(StreamId, version),
     };
 
-    internal override async Task<bool> RunSideEffectsAsync(object @event, FeedPush push)
+    internal override async Task<bool> RunSideEffectsAsync(object @event, EventPushes push)
     {
         switch (@event)
         {

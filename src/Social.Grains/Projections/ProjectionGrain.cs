@@ -12,7 +12,7 @@ namespace Social.Grains.Projections;
 /// ones from the event store first, and side effects (fan-out) left unfinished by a crash are completed before the
 /// next event. So the read models can be dropped and rebuilt, and a silo can die at any point.
 /// </summary>
-public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, FeedPushes pushes)
+public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, EventPushesFactory pushes)
     : Grain, IProjectionGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordedEvent>
 {
     private ProjectionCheckpoint? _checkpoint;
@@ -66,7 +66,7 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
     /// applied; true for the kinds of event that have them (see <see cref="IProjectionStore"/>), whose checkpoint then
     /// records that they completed. A crash in between repeats them: pushes are at least once.
     /// </summary>
-    internal virtual Task<bool> RunSideEffectsAsync(object @event, FeedPush push) => Task.FromResult(false);
+    internal virtual Task<bool> RunSideEffectsAsync(object @event, EventPushes push) => Task.FromResult(false);
 
     private async Task ApplyOneAsync(RecordedEvent recorded)
     {

@@ -8,10 +8,6 @@ namespace Social.Grains.Projections;
 /// <summary>A notifier that records, for each push, how long after its event's commit it was sent (social.push.latency).</summary>
 internal sealed class TimedFeed(IFeedNotifier inner, TimeProvider clock, DateTimeOffset committedAt) : IFeedNotifier
 {
-    public Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) => inner.ConnectedAsync(readers);
-
-    public Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) => inner.ConnectedFollowersAsync(author);
-
     public async Task PostAddedAsync(IReadOnlyList<UserId> readers, PostView post)
     {
         await inner.PostAddedAsync(readers, post);

@@ -12,7 +12,7 @@ namespace Social.Grains.Projections;
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
 public sealed class UserProjectionGrain(
-    IEventStore events, IProjectionStore store, FeedPushes pushes, IOptions<TimelineOptions> options)
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, IOptions<TimelineOptions> options)
     : ProjectionGrain(events, store, pushes), IUserProjectionGrain
 {
     protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
@@ -28,7 +28,7 @@ public sealed class UserProjectionGrain(
 
     // The follower was added to the followee's followers before this runs, and a post is put in its author's timeline
     // before its fan-out reads the followers: whichever of a concurrent follow and post comes second sees the other.
-    internal override async Task<bool> RunSideEffectsAsync(object @event, FeedPush push)
+    internal override async Task<bool> RunSideEffectsAsync(object @event, EventPushes push)
     {
         switch (@event)
         {

@@ -107,16 +107,27 @@ internal static class QueryScripts
         return { c[1], redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1], c[2], c[3] }
         """;
 
-    // ARGV: post, limit, cursor. Oldest first; five fields per comment: id, author, display name, text, created at.
-    public const string Comments = $$"""
+    // The pages of comments and follows: oldest (or first by handle) first, so ARGV[3], the cursor, is an exclusive
+    // lower bound and ARGV[2] the limit. page(key) answers the page's members and the next cursor ('' at the end).
+    private const string AscendingPage = $$"""
         local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
         local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
-        local ids = redis.call('ZRANGEBYLEX', p .. 'comments:' .. ARGV[1], min, '+', 'LIMIT', 0, limit + 1)
-        local next = ''
-        if #ids > limit then
-            ids[#ids] = nil
-            next = ids[#ids]
+
+        local function page(key)
+            local members = redis.call('ZRANGEBYLEX', key, min, '+', 'LIMIT', 0, limit + 1)
+            local next = ''
+            if #members > limit then
+                members[#members] = nil
+                next = members[#members]
+            end
+            return members, next
         end
+
+        """;
+
+    // ARGV: post, limit, cursor. Oldest first; five fields per comment: id, author, display name, text, created at.
+    public const string Comments = AscendingPage + """
+        local ids, next = page(p .. 'comments:' .. ARGV[1])
         local out = { next }
         for _, id in ipairs(ids) do
             local c = redis.call('HMGET', p .. 'comment:' .. id, 'author', 'text', 'createdAt')
@@ -129,15 +140,8 @@ internal static class QueryScripts
         """;
 
     // KEYS: the follow list. ARGV: unused, limit, cursor. By handle; two fields per user: handle, display name.
-    public const string Follows = $$"""
-        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
-        local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
-        local handles = redis.call('ZRANGEBYLEX', KEYS[1], min, '+', 'LIMIT', 0, limit + 1)
-        local next = ''
-        if #handles > limit then
-            handles[#handles] = nil
-            next = handles[#handles]
-        end
+    public const string Follows = AscendingPage + """
+        local handles, next = page(KEYS[1])
         local out = { next }
         for _, handle in ipairs(handles) do
             out[#out + 1] = handle

@@ -12,6 +12,7 @@ public static class PresenceSetup
     {
         services.AddValidatedOptions<FeedOptions>(configuration, FeedOptions.Section);
         services.AddSingleton<RedisPresence>();
+        services.AddSingleton<IFeedPresence>(provider => provider.GetRequiredService<RedisPresence>());
         return services;
     }
 }

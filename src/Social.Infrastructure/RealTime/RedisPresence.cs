@@ -12,7 +12,7 @@ namespace Social.Infrastructure.RealTime;
 /// after <see cref="FeedOptions.PresenceLifetime"/>; a disconnect is left to expire too, as the same user may still be
 /// connected elsewhere. The set lives outside the read models' prefix: a rebuild does not drop it.
 /// </summary>
-public sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<FeedOptions> options, TimeProvider clock)
+public sealed class RedisPresence(IConnectionMultiplexer redis, IOptions<FeedOptions> options, TimeProvider clock) : IFeedPresence
 {
     private static readonly RedisKey Online = RedisKeys.Connected;
 

@@ -9,7 +9,7 @@ namespace Social.Grains.Projections;
 /// The pushes of one event's side effects, after its timeline writes: only to readers who are connected, with the
 /// post's view read once and only if someone is. Disabled (every call does nothing) for events too old to push.
 /// </summary>
-internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bool enabled)
+internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IReadModelQueries queries, bool enabled)
 {
     private PostView? _view;
 
@@ -61,7 +61,7 @@ internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bo
         }
 
         var author = new UserId(view.Author.Handle);
-        if ((await feed.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added)
+        if ((await presence.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added)
         {
             await feed.CommentAddedAsync(author, added);
         }
@@ -69,8 +69,8 @@ internal sealed class FeedPush(IFeedNotifier feed, IReadModelQueries queries, bo
 
     /// <summary>The connected followers of an author whose posts are not fanned out (merged at read time).</summary>
     public async Task<IReadOnlyList<UserId>> ConnectedFollowersAsync(UserId author) =>
-        enabled ? await feed.ConnectedFollowersAsync(author) : [];
+        enabled ? await presence.ConnectedFollowersAsync(author) : [];
 
     private async Task<IReadOnlyList<UserId>> ConnectedAsync(IReadOnlyList<UserId> readers) =>
-        enabled && readers.Count > 0 ? await feed.ConnectedAsync(readers) : [];
+        enabled && readers.Count > 0 ? await presence.ConnectedAsync(readers) : [];
 }

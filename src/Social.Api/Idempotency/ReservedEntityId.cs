@@ -9,7 +9,7 @@ namespace Social.Api.Idempotency;
 /// </summary>
 /// <param name="Id">The reserved id.</param>
 /// <param name="IsFresh">Minted for this request (its key's first claim), so nothing can exist under it yet.</param>
-internal sealed record ReservedIds(string Id, bool IsFresh)
+internal sealed record ReservedEntityId(string Id, bool IsFresh)
 {
     public static string NewId() => PostId.New(DateTimeOffset.UtcNow).Value;
 
@@ -19,7 +19,7 @@ internal sealed record ReservedIds(string Id, bool IsFresh)
     /// </summary>
     public static PostId NewPostId(HttpContext http)
     {
-        var reserved = http.Features.Get<ReservedIds>();
+        var reserved = http.Features.Get<ReservedEntityId>();
         var id = new PostId(reserved?.Id ?? NewId());
         if (reserved is null or { IsFresh: true })
         {
@@ -29,5 +29,5 @@ internal sealed record ReservedIds(string Id, bool IsFresh)
         return id;
     }
 
-    public static CommentId NewCommentId(HttpContext http) => new(http.Features.Get<ReservedIds>()?.Id ?? CommentId.New(DateTimeOffset.UtcNow).Value);
+    public static CommentId NewCommentId(HttpContext http) => new(http.Features.Get<ReservedEntityId>()?.Id ?? CommentId.New(DateTimeOffset.UtcNow).Value);
 }
