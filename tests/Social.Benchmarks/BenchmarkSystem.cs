@@ -9,7 +9,7 @@ using Social.Grains;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.ReadModels;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 using Social.Testing;
 using StackExchange.Redis;
 

@@ -9,7 +9,7 @@ using Social.Infrastructure.Diagnostics;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 
 namespace Social.Api.Hosting;
 

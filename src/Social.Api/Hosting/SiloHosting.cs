@@ -4,7 +4,7 @@ using Orleans.Dashboard;
 using Social.Abstractions.EventStore;
 using Social.Grains;
 using Social.Infrastructure.Postgres;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 
 namespace Social.Api.Hosting;
 

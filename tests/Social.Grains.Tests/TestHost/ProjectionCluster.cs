@@ -10,7 +10,7 @@ using Social.Abstractions.Users;
 using Social.Domain.Ids;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.ReadModels;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 using StackExchange.Redis;
 using Xunit;
 
@@ -223,7 +223,7 @@ public sealed class ProjectionCluster : IAsyncDisposable
         while (probes.Count < _queues)
         {
             var user = Ids.NewUser();
-            probes.TryAdd(PostgresEventStore.PartitionOf(user.StreamId, _queues), user);
+            probes.TryAdd(PartitionReader.PartitionOf(user.StreamId, _queues), user);
         }
 
         await Task.WhenAll(probes.Values.Select(u => User(u).RegisterAsync(u.Value, Ids.PasswordHash)));

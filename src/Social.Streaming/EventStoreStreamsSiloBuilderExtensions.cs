@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Providers;
 using Orleans.Streams;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 public static class EventStoreStreamsSiloBuilderExtensions
 {
