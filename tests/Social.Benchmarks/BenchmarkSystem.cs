@@ -9,6 +9,7 @@ using Social.Grains;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
 using Social.Infrastructure.ReadModels;
+using Social.Streaming;
 using Social.Testing;
 using StackExchange.Redis;
 

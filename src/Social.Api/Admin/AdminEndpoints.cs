@@ -3,7 +3,7 @@ using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
 using Social.Api.Auth;
 using Social.Infrastructure.Diagnostics;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 
 namespace Social.Api.Admin;
 

@@ -3,7 +3,7 @@ using Social.Abstractions.Diagnostics;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.RealTime;
 using Social.Api.RealTime;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 
 namespace Social.Api.Hosting;
 

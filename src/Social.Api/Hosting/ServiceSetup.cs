@@ -14,7 +14,7 @@ using Social.Infrastructure.Diagnostics;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
 using Social.Infrastructure.ReadModels;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 
 namespace Social.Api.Hosting;
 

@@ -5,6 +5,7 @@ using Social.Abstractions.EventStore;
 using Social.Grains;
 using Social.Infrastructure.Configuration;
 using Social.Infrastructure.Postgres;
+using Social.Streaming;
 
 namespace Social.Api.Hosting;
 

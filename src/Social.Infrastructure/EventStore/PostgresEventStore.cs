@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,11 +24,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     private const string CurrentVersionSql = "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1";
 
-    private const string SelectColumns =
-        "stream_id, version, transaction_id, sequence, event_id, event_type, data::text, metadata::text, recorded_at";
-
     private const string ReadStreamSql = $"""
-        SELECT {SelectColumns}
+        SELECT {EventRows.Columns}
         FROM events
         WHERE stream_id = $1 AND version > $2
         ORDER BY version
@@ -45,62 +39,13 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     // The price: one long-running transaction anywhere in the cluster holds readers back until it ends. The sub-select
     // computes the cut once per query, and the statement's snapshot is the one that decides which rows are visible.
     private const string ReadAllSql = $"""
-        SELECT {SelectColumns}
+        SELECT {EventRows.Columns}
         FROM events
         WHERE (transaction_id, sequence) > ($1, $2)
           AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY transaction_id, sequence
         LIMIT $3
         """;
-
-    // The events of one partition (see PartitionOf), in the commit-safe order of ReadAllSql. The read takes a window of
-    // the global order after the last position (at most $6 rows, up to the cut: the snapshot's xmin) through
-    // events_global_position_idx, keeps the partition's events among them (at most $3), and fetches those by primary
-    // key. A window rather than "the partition's next $3 events": the planner cannot know that a partition holds an
-    // eighth of the rows, and with a filter it estimates as rare it prefers to fetch and sort everything up to the cut,
-    // which for a reader far behind is the whole log, on every read. With a window each read costs at most $6 index
-    // entries however far behind the reader is; no index per partition is needed, and the number of partitions can
-    // change without a schema change.
-    // The statement also returns the cut and the window's size and end, even when no event comes back, so that the
-    // reader knows how far it has read (see PartitionPage.Next); and held_back: whether events of the partition are
-    // committed above the cut, waiting for an older transaction to end, so that a reader can look again shortly
-    // instead of waiting for the next commit. The MATERIALIZED sub-queries run once, in the statement's snapshot, the
-    // snapshot that also decides which rows are visible.
-    // The partition expression must stay equal to PartitionOf: the first four bytes of the MD5 of the UTF-8 stream id,
-    // as an unsigned big-endian number, modulo the partition count.
-    internal const string ReadPartitionSql = $"""
-        WITH cut AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-        scanned AS MATERIALIZED (
-            SELECT transaction_id, sequence, {PartitionExpression} % $4 = $5 AS mine
-            FROM events
-            WHERE (transaction_id, sequence) > ($1, $2)
-              AND transaction_id < (SELECT xmin FROM cut)
-            ORDER BY transaction_id, sequence
-            LIMIT $6),
-        window_end AS MATERIALIZED (
-            SELECT transaction_id, sequence FROM scanned ORDER BY transaction_id DESC, sequence DESC LIMIT 1),
-        held AS MATERIALIZED (
-            SELECT EXISTS (
-                SELECT 1 FROM events
-                WHERE transaction_id >= (SELECT xmin FROM cut)
-                  AND {PartitionExpression} % $4 = $5) AS held_back)
-        SELECT cut.xmin, held.held_back, (SELECT count(*) FROM scanned), window_end.transaction_id, window_end.sequence, e.*
-        FROM cut
-        CROSS JOIN held
-        LEFT JOIN window_end ON true
-        LEFT JOIN LATERAL (
-            SELECT {SelectColumns}
-            FROM events
-            WHERE sequence IN (SELECT sequence FROM scanned WHERE mine ORDER BY transaction_id, sequence LIMIT $3)
-        ) e ON true
-        ORDER BY e.transaction_id, e.sequence
-        """;
-
-    // How many rows of the global order one partition read may look at, per event it may return: with evenly spread
-    // streams a window of maxCount times the partition count holds about maxCount of the partition's events.
-    private const int MaxReadWindow = 16_384;
-
-    internal const string PartitionExpression = "('x' || left(md5(convert_to(stream_id, 'UTF8')), 8))::bit(32)::bigint";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommit _groupCommit;
@@ -197,84 +142,6 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads up to <paramref name="maxCount"/> events of one partition of the streams after <paramref name="after"/>,
-    /// in the commit-safe order of <see cref="ReadAllAsync"/>. Every stream belongs to exactly one partition
-    /// (<see cref="PartitionOf"/>), so reading each partition in turn keeps each stream's order.
-    /// </summary>
-    /// <returns>The events, and where the next read of the partition starts.</returns>
-    public async Task<PartitionPage> ReadPartitionAsync(
-        int partition, int partitionCount, GlobalPosition after, int maxCount, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
-        ArgumentOutOfRangeException.ThrowIfNegative(partition);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitionCount);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        await using var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            var window = (int)Math.Clamp((long)maxCount * partitionCount, maxCount, Math.Max(maxCount, MaxReadWindow));
-            await using var command = new NpgsqlCommand(ReadPartitionSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partitionCount });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = partition });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
-
-            var events = new List<RecordedEvent>();
-            ulong cut = 0;
-            var heldBack = false;
-            long scanned = 0;
-            var windowEnd = after;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                cut = reader.GetFieldValue<ulong>(0);
-                heldBack = reader.GetBoolean(1);
-                scanned = reader.GetInt64(2);
-                if (!reader.IsDBNull(3))
-                {
-                    windowEnd = new GlobalPosition(reader.GetFieldValue<ulong>(3), reader.GetInt64(4));
-                }
-
-                if (!reader.IsDBNull(5))
-                {
-                    events.Add(ReadEvent(reader, offset: 5));
-                }
-            }
-
-            // A full page may stop short of the window's end, and a full window short of the cut; otherwise everything
-            // of the partition below the cut has been read (and every row read lies below the cut).
-            var more = events.Count == maxCount || scanned == window;
-            var next = events.Count == maxCount ? events[^1].Position
-                : scanned == window ? windowEnd
-                : new GlobalPosition(cut, 0);
-            return new PartitionPage(events, Max(next, after), more, heldBack);
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw PostgresFailures.Unavailable(e);
-        }
-    }
-
-    /// <summary>
-    /// The partition of a stream among <paramref name="partitionCount"/>: the first four bytes of the MD5 of its UTF-8
-    /// id, as an unsigned big-endian number, modulo the count. <see cref="ReadPartitionAsync"/> computes the same in SQL.
-    /// </summary>
-    public static int PartitionOf(string streamId, int partitionCount)
-    {
-        ArgumentNullException.ThrowIfNull(streamId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
-        Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
-#pragma warning disable CA5351 // Not for security: a stable hash that PostgreSQL (md5) and .NET compute alike.
-        MD5.HashData(Encoding.UTF8.GetBytes(streamId), hash);
-#pragma warning restore CA5351
-        return (int)(BinaryPrimitives.ReadUInt32BigEndian(hash) % (uint)partitionCount);
-    }
-
-    private static GlobalPosition Max(GlobalPosition a, GlobalPosition b) => a.CompareTo(b) >= 0 ? a : b;
-
-    /// <summary>
     /// Runs a read on a connection of the read pool. A connection the server dropped while it sat idle (PostgreSQL
     /// restarted) fails on its first use; the pool is then cleared and the read, which changed nothing, runs once more.
     /// </summary>
@@ -323,37 +190,9 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(ReadEvent(reader, offset: 0));
+            events.Add(EventRows.Read(reader, offset: 0));
         }
 
         return events;
     }
-
-    /// <summary>Reads the <see cref="SelectColumns"/> that start at column <paramref name="offset"/>.</summary>
-    private static RecordedEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(
-        StreamId: reader.GetString(offset),
-        Version: reader.GetInt64(offset + 1),
-        Position: new GlobalPosition(reader.GetFieldValue<ulong>(offset + 2), reader.GetInt64(offset + 3)),
-        EventId: reader.GetGuid(offset + 4),
-        Type: reader.GetString(offset + 5),
-        Data: reader.GetString(offset + 6),
-        Metadata: EventMetadataJson.Deserialize(reader.GetString(offset + 7)),
-        RecordedAt: reader.GetFieldValue<DateTimeOffset>(offset + 8));
 }
-
-/// <summary>A page of one partition's events, read by <see cref="PostgresEventStore.ReadPartitionAsync"/>.</summary>
-/// <param name="Events">The events, in commit-safe order.</param>
-/// <param name="Next">
-/// Where the next read of the partition starts (its <c>after</c>): the last event's position when the page is full;
-/// the end of the stretch of the global order that was looked through when that was all there was room for; otherwise
-/// the commit-safe cut, because every event of the partition before it has been returned. A page can be empty and
-/// still move <paramref name="Next"/> on.
-/// </param>
-/// <param name="More">
-/// Whether the read stopped before the commit-safe cut, for want of room: read again from <paramref name="Next"/> at once.
-/// </param>
-/// <param name="HeldBack">
-/// Whether more events of the partition are committed but not yet readable, because a transaction that began before
-/// theirs is still running: they will be readable as soon as it ends.
-/// </param>
-public sealed record PartitionPage(IReadOnlyList<RecordedEvent> Events, GlobalPosition Next, bool More, bool HeldBack);

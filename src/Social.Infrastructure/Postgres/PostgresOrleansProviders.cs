@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Social.Infrastructure.Streaming;
-
 namespace Social.Infrastructure.Postgres;
 
 /// <summary>
@@ -27,21 +24,4 @@ public static class PostgresOrleansProviders
             storage.Invariant = Invariant;
             storage.ConnectionString = connections.GrainStorage;
         }));
-
-    /// <summary>
-    /// The event transport (<see cref="EventStoreStreamsSiloBuilderExtensions.AddEventStoreStreams"/>) on the streams'
-    /// pool, unless <paramref name="configure"/> gives it a connection string of its own.
-    /// </summary>
-    public static ISiloBuilder AddPostgresEventStreams(this ISiloBuilder silo, string name, Action<EventStoreStreamOptions>? configure = null)
-    {
-        silo.AddEventStoreStreams(name, options => configure?.Invoke(options));
-        silo.Services.AddOptions<EventStoreStreamOptions>(name).Configure<PostgresConnections>((streams, connections) =>
-        {
-            if (string.IsNullOrWhiteSpace(streams.ConnectionString))
-            {
-                streams.ConnectionString = connections.Streams;
-            }
-        });
-        return silo;
-    }
 }

@@ -7,10 +7,9 @@ using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Domain.Ids;
-using Social.Infrastructure.EventStore;
 using Social.Infrastructure.ReadModels;
 using Social.Infrastructure.Postgres;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 using Social.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -213,7 +212,7 @@ public sealed class ProjectionCluster : IAsyncDisposable
         while (probes.Count < _queues)
         {
             var user = Ids.NewUser();
-            probes.TryAdd(PostgresEventStore.PartitionOf(user.StreamId, _queues), user);
+            probes.TryAdd(PartitionReader.PartitionOf(user.StreamId, _queues), user);
         }
 
         await Task.WhenAll(probes.Values.Select(u => User(u).RegisterAsync(u.Value, Ids.PasswordHash)));

@@ -1,5 +1,5 @@
 using Social.Abstractions.EventStore;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 using Xunit;
 
 namespace Social.Infrastructure.Tests.Streaming;

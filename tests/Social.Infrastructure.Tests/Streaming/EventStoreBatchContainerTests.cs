@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Streams;
 using Social.Abstractions.EventStore;
-using Social.Infrastructure.Streaming;
+using Social.Streaming;
 using Xunit;
 
 namespace Social.Infrastructure.Tests.Streaming;

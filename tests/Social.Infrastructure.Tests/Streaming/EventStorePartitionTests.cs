@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Social.Abstractions.EventStore;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Tests.Migrations;
+using Social.Streaming;
 using Social.Testing;
 using Xunit;
 
@@ -20,6 +21,8 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
     private MigratedDatabase Database => _database ?? throw new InvalidOperationException("not initialized");
 
     private PostgresEventStore Store => new(Database.DataSource);
+
+    private PartitionReader Reader => new(Database.DataSource);
 
     public async ValueTask InitializeAsync() => _database = await MigratedDatabase.CreateAsync(stores.Postgres, "partitions");
 
@@ -43,7 +46,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         var checkedIds = 0;
         while (await reader.ReadAsync(Ct))
         {
-            Assert.Equal(reader.GetInt64(1), PostgresEventStore.PartitionOf(reader.GetString(0), 1000));
+            Assert.Equal(reader.GetInt64(1), PartitionReader.PartitionOf(reader.GetString(0), 1000));
             checkedIds++;
         }
 
@@ -62,7 +65,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         {
             var read = await ReadWholePartitionAsync(partition, pageSize: 7);
             Assert.NotEmpty(read);
-            Assert.All(read, e => Assert.Equal(partition, PostgresEventStore.PartitionOf(e.StreamId, Partitions)));
+            Assert.All(read, e => Assert.Equal(partition, PartitionReader.PartitionOf(e.StreamId, Partitions)));
             // In global order, so in version order within each stream.
             Assert.Equal(read.Select(e => e.Position).Order(), read.Select(e => e.Position));
             seen.AddRange(read);
@@ -94,7 +97,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         {
             await inserted.Task.WaitAsync(Ct);
             await Store.AppendAsync(second, 0, [StreamDatabase.NewEvent()], cancellationToken: Ct);
-            whileHeld = await Store.ReadPartitionAsync(3, Partitions, GlobalPosition.Start, 100, Ct);
+            whileHeld = await Reader.ReadPartitionAsync(3, Partitions, GlobalPosition.Start, 100, Ct);
         }
         finally
         {
@@ -119,8 +122,8 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         var page = await ReadEventuallyAsync(2, GlobalPosition.Start, page => page.Next.CompareTo(stored.Position) > 0);
 
         Assert.Empty(page.Events);
-        Assert.Empty((await Store.ReadPartitionAsync(5, Partitions, page.Next, 100, Ct)).Events);
-        Assert.Single((await Store.ReadPartitionAsync(5, Partitions, GlobalPosition.Start, 100, Ct)).Events);
+        Assert.Empty((await Reader.ReadPartitionAsync(5, Partitions, page.Next, 100, Ct)).Events);
+        Assert.Single((await Reader.ReadPartitionAsync(5, Partitions, GlobalPosition.Start, 100, Ct)).Events);
     }
 
     [Fact]
@@ -136,7 +139,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
             await fill.ExecuteNonQueryAsync(Ct);
         }
 
-        await using var explain = Database.DataSource.CreateCommand("EXPLAIN " + PostgresEventStore.ReadPartitionSql);
+        await using var explain = Database.DataSource.CreateCommand("EXPLAIN " + PartitionReader.ReadPartitionSql);
         explain.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = 0, NpgsqlDbType = NpgsqlDbType.Xid8 });
         explain.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
         explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 256 });
@@ -197,7 +200,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         while (true)
         {
             var id = $"post-{Guid.NewGuid():N}";
-            if (PostgresEventStore.PartitionOf(id, Partitions) == partition)
+            if (PartitionReader.PartitionOf(id, Partitions) == partition)
             {
                 return id;
             }
@@ -213,7 +216,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var page = await Store.ReadPartitionAsync(partition, Partitions, after, 100, Ct);
+            var page = await Reader.ReadPartitionAsync(partition, Partitions, after, 100, Ct);
             if (done(page) || DateTime.UtcNow > deadline)
             {
                 return page;
@@ -229,7 +232,7 @@ public sealed class EventStorePartitionTests(StoresFixture stores) : IAsyncLifet
         var after = GlobalPosition.Start;
         while (true)
         {
-            var page = await Store.ReadPartitionAsync(partition, Partitions, after, pageSize, Ct);
+            var page = await Reader.ReadPartitionAsync(partition, Partitions, after, pageSize, Ct);
             Assert.True(page.Events.Count <= pageSize);
             events.AddRange(page.Events);
             if (!page.More)

@@ -1,8 +1,7 @@
 using Npgsql;
 using Social.Abstractions.EventStore;
-using Social.Infrastructure.EventStore;
-using Social.Infrastructure.Streaming;
 using Social.Infrastructure.Tests.OrleansProviders;
+using Social.Streaming;
 using Social.Testing;
 using Xunit;
 
@@ -91,7 +90,7 @@ public sealed class EventStoreStreamCheckpointTests(StoresFixture stores)
             after = page[^1].Position;
         }
 
-        return all.GroupBy(e => PostgresEventStore.PartitionOf(e.StreamId, StreamCluster.QueueCount))
+        return all.GroupBy(e => PartitionReader.PartitionOf(e.StreamId, StreamCluster.QueueCount))
             .ToDictionary(g => g.Key, g => g.Max(e => e.Position));
     }
 

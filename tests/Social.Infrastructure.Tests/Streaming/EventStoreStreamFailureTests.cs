@@ -1,6 +1,6 @@
 using Social.Abstractions.EventStore;
-using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Tests.OrleansProviders;
+using Social.Streaming;
 using Social.Testing;
 using Xunit;
 
@@ -47,7 +47,7 @@ public sealed class EventStoreStreamFailureTests(StoresFixture stores)
             // The agent gives up on version 3 after half a second and moves on: a later append to another stream of
             // the same queue gets through, and its delivery shows the queue that version 3 was dropped undelivered.
             var later = StreamDatabase.NewStreamId("later");
-            while (PostgresEventStore.PartitionOf(later, StreamCluster.QueueCount) != PostgresEventStore.PartitionOf(stream, StreamCluster.QueueCount))
+            while (PartitionReader.PartitionOf(later, StreamCluster.QueueCount) != PartitionReader.PartitionOf(stream, StreamCluster.QueueCount))
             {
                 later = StreamDatabase.NewStreamId("later");
             }
@@ -58,7 +58,7 @@ public sealed class EventStoreStreamFailureTests(StoresFixture stores)
                 s_timeout,
                 "the agent moved past the failing event");
             Assert.DoesNotContain((stream, 3L), (await database.ReceivedAsync()).Keys);
-            var partition = PostgresEventStore.PartitionOf(stream, StreamCluster.QueueCount);
+            var partition = PartitionReader.PartitionOf(stream, StreamCluster.QueueCount);
             await SqlDatabase.WaitUntilAsync(
                 () => Task.FromResult(cluster.RunningQueues().Values.Single().Single(q => q.Partition == partition).Stalled),
                 s_timeout,
@@ -129,7 +129,7 @@ public sealed class EventStoreStreamFailureTests(StoresFixture stores)
             "SELECT transaction_id, sequence FROM stream_checkpoints WHERE provider_name = $1 AND queue_count = $2 AND queue_id = $3");
         command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = StreamCluster.ProviderName });
         command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = StreamCluster.QueueCount });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = PostgresEventStore.PartitionOf(stream, StreamCluster.QueueCount) });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = PartitionReader.PartitionOf(stream, StreamCluster.QueueCount) });
         await using var reader = await command.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         return new GlobalPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1));

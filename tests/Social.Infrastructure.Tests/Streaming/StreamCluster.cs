@@ -9,8 +9,8 @@ using Social.Abstractions.EventStore;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
-using Social.Infrastructure.Streaming;
 using Social.Infrastructure.Tests.OrleansProviders;
+using Social.Streaming;
 using Social.Testing;
 using Xunit;
 
@@ -85,7 +85,7 @@ public sealed class StreamCluster : IAsyncDisposable
     /// <summary>The live silo that reads the queue of <paramref name="storeStreamId"/>.</summary>
     public SiloHandle OwnerOf(string storeStreamId)
     {
-        var partition = PostgresEventStore.PartitionOf(storeStreamId, QueueCount);
+        var partition = PartitionReader.PartitionOf(storeStreamId, QueueCount);
         return RunningQueues().Single(silo => silo.Value.Any(q => q.Partition == partition)).Key;
     }
 
@@ -252,7 +252,7 @@ public sealed class StreamDatabase : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 var missing = stored.Where(e => !received.ContainsKey(e)).Order().Take(20)
-                    .Select(e => $"{e.Stream}@{e.Version} (queue {PostgresEventStore.PartitionOf(e.Stream, StreamCluster.QueueCount)})");
+                    .Select(e => $"{e.Stream}@{e.Version} (queue {PartitionReader.PartitionOf(e.Stream, StreamCluster.QueueCount)})");
                 var queues = cluster is null ? "" : string.Join("\n", cluster.RunningQueues().SelectMany(s => s.Value.Select(q => $"{s.Key.SiloAddress}: {q}")));
                 throw new TimeoutException(
                     $"After {timeout.TotalSeconds:0}s the probes had {received.Count} of {stored.Count} events (expected at least {atLeast}). Missing: {string.Join(", ", missing)}\n{queues}");

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Social.Abstractions.EventStore;
-using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// Reads one partition of the event store for the pulling agent of its queue, and keeps the queue's checkpoint.
@@ -44,7 +43,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
 
     private readonly EventStoreQueueAdapterFactory _owner;
     private readonly EventStoreStreamOptions _options;
-    private readonly PostgresEventStore _store;
+    private readonly PartitionReader _partitions;
     private readonly StreamCheckpoints _checkpoints;
     private readonly WakeSignal _signal;
     private readonly IQueueCache? _cache;
@@ -60,7 +59,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
         EventStoreQueueAdapterFactory owner,
         QueueId queue,
         EventStoreStreamOptions options,
-        PostgresEventStore store,
+        PartitionReader partitions,
         StreamCheckpoints checkpoints,
         WakeSignal signal,
         IQueueCache? cache,
@@ -70,7 +69,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
         Queue = queue;
         Partition = EventStoreQueueMapper.PartitionOf(queue);
         _options = options;
-        _store = store;
+        _partitions = partitions;
         _checkpoints = checkpoints;
         _signal = signal;
         _cache = cache;
@@ -271,7 +270,7 @@ internal sealed partial class EventStoreQueueReceiver : IQueueAdapterReceiver
         // Batches never hold more events than read, so reading at most maxCount events keeps within the cache's room.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.BatchSize) : _options.BatchSize;
         // Ends when the agent cancels (it stops the queue), even if PostgreSQL hangs: see StoreCalls.
-        var page = await _store.ReadPartitionAsync(Partition, _options.QueueCount, _next, limit, cancellationToken).UntilCancelledAsync(cancellationToken);
+        var page = await _partitions.ReadPartitionAsync(Partition, _options.QueueCount, _next, limit, cancellationToken).UntilCancelledAsync(cancellationToken);
 
         // One batch per run of consecutive events of one stream, so that a command's events travel together.
         var batches = new List<IBatchContainer>();

@@ -2,7 +2,7 @@ using System.Globalization;
 using Orleans.Streams;
 using Social.Abstractions.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// An event's place in the event store's global order, (transaction id, sequence), as an Orleans stream token. Tokens

@@ -8,7 +8,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// The read-only queue adapter of the event-store stream provider, one per silo and provider: its queues are the
@@ -18,7 +18,7 @@ internal sealed class EventStoreQueueAdapterFactory : IQueueAdapterFactory, IQue
 {
     private readonly EventStoreStreamOptions _options;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgresEventStore _store;
+    private readonly PartitionReader _partitions;
     private readonly StreamCheckpoints _checkpoints;
     private readonly CommitListener _listener;
     private readonly EventStoreQueueMapper _mapper;
@@ -33,7 +33,7 @@ internal sealed class EventStoreQueueAdapterFactory : IQueueAdapterFactory, IQue
         _options = options;
         _loggerFactory = loggerFactory;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-        _store = new PostgresEventStore(_dataSource);
+        _partitions = new PartitionReader(_dataSource);
         _checkpoints = new StreamCheckpoints(_dataSource, name, options.QueueCount);
         _listener = new CommitListener(options.ConnectionString, options.QueueCount, loggerFactory.CreateLogger<CommitListener>());
         _mapper = new EventStoreQueueMapper(name, options.QueueCount);
@@ -78,7 +78,7 @@ internal sealed class EventStoreQueueAdapterFactory : IQueueAdapterFactory, IQue
         this,
         queueId,
         _options,
-        _store,
+        _partitions,
         _checkpoints,
         _listener.SignalFor(EventStoreQueueMapper.PartitionOf(queueId)),
         _caches.Latest(queueId),
@@ -92,7 +92,6 @@ internal sealed class EventStoreQueueAdapterFactory : IQueueAdapterFactory, IQue
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync();
-        await _store.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 

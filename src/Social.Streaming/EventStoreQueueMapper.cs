@@ -1,11 +1,10 @@
 using Orleans.Streams;
-using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// Maps an Orleans stream to the queue that reads its event-store stream's partition: queue i reads the events of the
-/// streams for which <see cref="PostgresEventStore.PartitionOf"/> is i (the same function the partition read computes
+/// streams for which <see cref="PartitionReader.PartitionOf"/> is i (the same function the partition read computes
 /// in SQL). The queues' ring hashes are spread evenly, as Orleans's hash-ring mapper does, so that the consistent-ring
 /// balancer shares them out among the silos.
 /// </summary>
@@ -30,7 +29,7 @@ internal sealed class EventStoreQueueMapper : IConsistentRingStreamQueueMapper
     public IEnumerable<QueueId> GetAllQueues() => _queues;
 
     public QueueId GetQueueForStream(StreamId streamId) =>
-        _queues[PostgresEventStore.PartitionOf(StoreStreamId(streamId), _queues.Length)];
+        _queues[PartitionReader.PartitionOf(StoreStreamId(streamId), _queues.Length)];
 
     public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) =>
         [.. _queues.Where(queue => range.InRange(queue.GetUniformHashCode()))];

@@ -1,6 +1,6 @@
 using Orleans.Configuration;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// The stream provider whose queues read the committed <c>events</c> table (see

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 using Social.Abstractions.EventStore;
 using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>The queues' checkpoints in the <c>stream_checkpoints</c> table (migration 0007).</summary>
 internal sealed class StreamCheckpoints(NpgsqlDataSource dataSource, string providerName, int queueCount)

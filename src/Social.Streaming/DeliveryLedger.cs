@@ -1,7 +1,7 @@
 using Orleans.Streams;
 using Social.Abstractions.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// What one queue has handed to its pulling agent and what the agent has reported delivered, in order, and from that

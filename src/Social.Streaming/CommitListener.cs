@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// The silo's one dedicated connection that LISTENs on <see cref="PostgresEventStore.CommittedChannel"/> and wakes the
@@ -147,7 +147,7 @@ internal sealed partial class CommitListener : IAsyncDisposable
 
         foreach (var streamId in streamIds.Split('\n'))
         {
-            _signals[PostgresEventStore.PartitionOf(streamId, _signals.Length)].Set();
+            _signals[PartitionReader.PartitionOf(streamId, _signals.Length)].Set();
         }
     }
 

@@ -1,6 +1,6 @@
 using Orleans.Runtime.Providers;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// Exponential delays with jitter between the pulling agent's retries, of a delivery to a consumer or of a read of the

@@ -1,4 +1,4 @@
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// Wakes a waiting queue when a commit was announced for its partition. A reader notes <see cref="Version"/> before it

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// What happens when a consumer keeps failing: the pulling agent retries it for

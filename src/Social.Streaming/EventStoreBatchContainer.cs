@@ -1,7 +1,7 @@
 using Orleans.Streams;
 using Social.Abstractions.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// A run of consecutive events of one event-store stream, in version order, as it travels to that stream's consumers

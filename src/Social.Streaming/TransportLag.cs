@@ -2,7 +2,7 @@ using Npgsql;
 using Social.Abstractions.EventStore;
 using Social.Infrastructure.EventStore;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// How far behind the event store each queue of the stream provider is. Every projection is fed by these queues, so a
@@ -22,7 +22,7 @@ public sealed class TransportLag(NpgsqlDataSource dataSource)
             SELECT count(*) AS events, min(e.recorded_at) AS oldest
             FROM events e
             WHERE (e.transaction_id, e.sequence) > (c.transaction_id, c.sequence)
-              AND {PostgresEventStore.PartitionExpression} % c.queue_count = c.queue_id
+              AND {PartitionReader.PartitionExpression} % c.queue_count = c.queue_id
         ) pending
         WHERE c.provider_name = $1
         ORDER BY c.queue_count, c.queue_id

@@ -1,4 +1,4 @@
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 /// <summary>
 /// Waits for a PostgreSQL call only as long as the caller's token allows. Npgsql answers a cancelled token by asking

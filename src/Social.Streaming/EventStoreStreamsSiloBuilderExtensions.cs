@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Providers;
 using Orleans.Streams;
+using Social.Infrastructure.Postgres;
 
-namespace Social.Infrastructure.Streaming;
+namespace Social.Streaming;
 
 public static class EventStoreStreamsSiloBuilderExtensions
 {
@@ -82,5 +83,23 @@ public static class EventStoreStreamsSiloBuilderExtensions
             configureStream?.Invoke(stream);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The event transport (<see cref="AddEventStoreStreams"/>) on the streams' pool of the connection budget
+    /// (<see cref="PostgresConnections"/>, registered by <c>AddPostgresStores</c>), unless <paramref name="configure"/>
+    /// gives it a connection string of its own.
+    /// </summary>
+    public static ISiloBuilder AddPostgresEventStreams(this ISiloBuilder silo, string name, Action<EventStoreStreamOptions>? configure = null)
+    {
+        silo.AddEventStoreStreams(name, options => configure?.Invoke(options));
+        silo.Services.AddOptions<EventStoreStreamOptions>(name).Configure<PostgresConnections>((streams, connections) =>
+        {
+            if (string.IsNullOrWhiteSpace(streams.ConnectionString))
+            {
+                streams.ConnectionString = connections.Streams;
+            }
+        });
+        return silo;
     }
 }
