@@ -7,7 +7,8 @@ namespace Social.Streaming;
 /// A run of consecutive events of one event-store stream, in version order, as it travels to that stream's consumers
 /// (who receive each <see cref="RecordedEvent"/> with its own position as token).
 /// </summary>
-[GenerateSerializer, Immutable]
+// Sent between silos: the alias, not the type's namespace and assembly, names it on the wire, so moving it is safe.
+[GenerateSerializer, Immutable, Alias("social.streaming.batch")]
 public sealed class EventStoreBatchContainer : IBatchContainer
 {
     public EventStoreBatchContainer(StreamId streamId, IReadOnlyList<RecordedEvent> events)

@@ -9,7 +9,8 @@ namespace Social.Streaming;
 /// order by that position (<see cref="CompareTo"/>); <see cref="SequenceNumber"/> is the sequence alone, unique but not
 /// in commit order, so it must not be compared on its own.
 /// </summary>
-[GenerateSerializer, Immutable]
+// Sent between silos: the alias, not the type's namespace and assembly, names it on the wire, so moving it is safe.
+[GenerateSerializer, Immutable, Alias("social.streaming.token")]
 public sealed class EventStoreSequenceToken : StreamSequenceToken
 {
     public EventStoreSequenceToken(GlobalPosition position, int eventIndex = 0)
