@@ -70,9 +70,9 @@ internal static class AuthSetup
 
         // Admins are read at request time, so a configuration change needs no new tokens.
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
-            .RequireAssertion(context => context.Resource is HttpContext http &&
+            .RequireAssertion(context => context.Resource is HttpContext http && context.User.Identity?.Name is { Length: > 0 } name &&
                 http.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue.Admins
-                    .Contains(context.User.Identity?.Name ?? "", StringComparer.OrdinalIgnoreCase)));
+                    .Contains(name, StringComparer.OrdinalIgnoreCase)));
     }
 
     public static SymmetricSecurityKey SigningKey(JwtOptions jwt)
