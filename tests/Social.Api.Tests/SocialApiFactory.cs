@@ -161,6 +161,15 @@ public sealed class SocialApiFactory(
         return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
 
+    /// <summary>How many <c>Idempotency-Key</c>s the host has stored, of every caller.</summary>
+    public async Task<long> IdempotencyKeysAsync()
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM idempotency_keys", connection);
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
     /// <summary>How many events the stream holds (a post's stream is <c>post-{id}</c>, a user's <c>user-{handle}</c>).</summary>
     public async Task<long> EventsInStreamAsync(string streamId)
     {

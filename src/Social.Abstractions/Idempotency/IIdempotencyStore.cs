@@ -15,6 +15,12 @@ public interface IIdempotencyStore
 
     /// <summary>Records the response of a claimed write, which later claims replay.</summary>
     Task CompleteAsync(string caller, string key, StoredResponse response, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets up to <paramref name="max"/> keys claimed more than <paramref name="lifetime"/> ago, and returns how many:
+    /// a retry that late is a new request.
+    /// </summary>
+    Task<int> ExpireAsync(TimeSpan lifetime, int max, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outcome of <see cref="IIdempotencyStore.ClaimAsync"/>.</summary>

@@ -51,6 +51,8 @@ internal static class ServiceSetup
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
         services.AddValidatedOptions<AdmissionOptions>(configuration, AdmissionOptions.Section);
+        services.AddValidatedOptions<IdempotencyOptions>(configuration, IdempotencyOptions.Section);
+        services.AddHostedService<IdempotencyKeyExpiry>();
         services.AddSocialAuth(configuration);
         services.AddWriteRateLimiting(configuration);
         services.AddSocialProblemDetails();
@@ -81,7 +83,8 @@ internal static class ServiceSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<CommandContextMiddleware>();
-        app.UseMiddleware<IdempotencyMiddleware>();
+        // Rate limits before idempotency keys are claimed: a caller over its limit stores nothing.
         app.UseRateLimiter();
+        app.UseMiddleware<IdempotencyMiddleware>();
     }
 }

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Social.Api.Admission;
 using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
+using Social.Api.RateLimiting;
 
 namespace Social.Api.Idempotency;
 
@@ -22,7 +24,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
 
     public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
     {
-        if (!IsCommand(http.Request) || http.Request.Headers[HeaderName] is not [{ Length: > 0 } key])
+        if (!IsCommand(http) || http.Request.Headers[HeaderName] is not [{ Length: > 0 } key])
         {
             await next(http);
             return;
@@ -97,8 +99,13 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
     [LoggerMessage(Level = LogLevel.Warning, Message = "The response to {Method} {Path} under an Idempotency-Key was not recorded; a retry will answer from the committed write.")]
     private partial void LogNotRecorded(Exception exception, string method, string path);
 
-    // Signing in is a write of the API that creates nothing to replay.
-    private static bool IsCommand(HttpRequest request) => ApiWrites.Is(request) && !request.Path.StartsWithSegments("/api/auth");
+    // A write endpoint the request was routed to (an unknown path claims nothing) whose caller has passed the write rate
+    // limit, which runs before this: so keys are bounded per user and per address, and each stands for a real command.
+    // Signing in is such a write, but it creates nothing to replay.
+    private static bool IsCommand(HttpContext http) =>
+        ApiWrites.Is(http.Request)
+        && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WriteRateLimiting.WritesPolicy
+        && !http.Request.Path.StartsWithSegments("/api/auth");
 
     // Outcomes that a retry should not simply repeat: not signed in, rate limited, or a failure to try again.
     private static bool IsFinal(int status) =>

@@ -30,6 +30,12 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore
         WHERE caller = $1 AND key = $2
         """;
 
+    // Oldest first, a bounded batch per statement, so that a large backlog never holds a long transaction.
+    private const string ExpireSql = """
+        DELETE FROM idempotency_keys
+        WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < now() - $1 ORDER BY created_at LIMIT $2)
+        """;
+
     // A claim that lost the insert reads the winner's row; it is gone again only if it expired in between.
     private const int ClaimAttempts = 3;
 
@@ -101,6 +107,23 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore
         if (updated == 0)
         {
             throw new InvalidOperationException($"Idempotency key '{key}' of '{caller}' was not claimed, so it cannot be completed.");
+        }
+    }
+
+    public async Task<int> ExpireAsync(TimeSpan lifetime, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        try
+        {
+            await using var command = _dataSource.CreateCommand(ExpireSql);
+            command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lifetime });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
+        {
+            throw PostgresFailures.Unavailable(e);
         }
     }
 

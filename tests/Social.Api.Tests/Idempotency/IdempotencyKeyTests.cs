@@ -9,6 +9,24 @@ public sealed class IdempotencyKeyTests(ApiFixture api) : IClassFixture<ApiFixtu
     private static string NewKey() => Guid.NewGuid().ToString();
 
     [Fact]
+    public async Task AnonymousWritesWithKeys_ToUnknownRoutesOrWithoutSignIn_StoreNothing()
+    {
+        var anonymous = api.CreateClient();
+        var before = await api.Factory.IdempotencyKeysAsync();
+
+        // Unknown routes, a write that needs a sign-in, and a method the route does not take: none is a command.
+        foreach (var path in new[] { "/api/x", "/api/posts/nothing/here", "/api/users/nobody/unknown" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostJsonAsync(path, new { text = "x" }, Guid.NewGuid().ToString())).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostJsonAsync("/api/posts", new { text = "x" }, Guid.NewGuid().ToString())).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await anonymous.PostJsonAsync("/api/timelines/home", new { }, Guid.NewGuid().ToString())).StatusCode);
+
+        Assert.Equal(before, await api.Factory.IdempotencyKeysAsync());
+    }
+
+    [Fact]
     public async Task CreatePost_SameKeyTwice_Returns201WithTheSamePostAndWritesOnce()
     {
         var (client, handle) = await api.SignUpAsync("idem");

@@ -145,5 +145,8 @@ public sealed class LostResponseTests(LostResponseTests.Fixture api) : IClassFix
 
             return inner.CompleteAsync(caller, key, response, cancellationToken);
         }
+
+        public Task<int> ExpireAsync(TimeSpan lifetime, int max, CancellationToken cancellationToken = default) =>
+            inner.ExpireAsync(lifetime, max, cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Social.Abstractions.RealTime;
 using Social.Api.Admission;
 using Social.Api.Auth;
 using Social.Api.Hosting;
+using Social.Api.Idempotency;
 using Social.Api.RateLimiting;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Postgres;
@@ -22,6 +23,7 @@ internal static class ConfigurationKeys
         [JwtOptions.Section] = typeof(JwtOptions),
         [RateLimitOptions.Section] = typeof(RateLimitOptions),
         [AdmissionOptions.Section] = typeof(AdmissionOptions),
+        [IdempotencyOptions.Section] = typeof(IdempotencyOptions),
         [RequestLimitsOptions.Section] = typeof(RequestLimitsOptions),
         [SiloClusterOptions.Section] = typeof(SiloClusterOptions),
         [PostgresConnectionOptions.Section] = typeof(PostgresConnectionOptions),

@@ -1,3 +1,4 @@
+using Npgsql;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
 using Social.Infrastructure.EventStore;
@@ -47,6 +48,28 @@ public sealed class PostgresIdempotencyStoreTests(StoresFixture stores) : IAsync
 
         Assert.Equal(new CommittedWrite("post-1", 2), (await Store.ClaimAsync("user-1", "key-1", "fingerprint", "other", Ct)).Committed);
         Assert.Null((await Store.ClaimAsync("user-1", "key-2", "fingerprint", "other", Ct)).Committed);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_ForgetsOnlyKeysOlderThanTheLifetime_InBatchesOldestFirst()
+    {
+        foreach (var (key, age) in new[] { ("fresh", "1 minute"), ("day-old", "25 hours"), ("week-old", "7 days"), ("month-old", "30 days") })
+        {
+            await Store.ClaimAsync("user-1", key, "fingerprint", "post-" + key, Ct);
+            await using var backdate = Database.DataSource.CreateCommand("UPDATE idempotency_keys SET created_at = now() - $2::interval WHERE key = $1");
+            backdate.Parameters.Add(new NpgsqlParameter { Value = key });
+            backdate.Parameters.Add(new NpgsqlParameter { Value = age });
+            await backdate.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal(2, await Store.ExpireAsync(TimeSpan.FromHours(24), max: 2, Ct));
+        Assert.Equal(["day-old", "fresh"], await KeysAsync());
+        Assert.Equal(1, await Store.ExpireAsync(TimeSpan.FromHours(24), max: 2, Ct));
+        Assert.Equal(0, await Store.ExpireAsync(TimeSpan.FromHours(24), max: 2, Ct));
+        Assert.Equal(["fresh"], await KeysAsync());
+
+        // A claim after expiry is a first claim again, with its own values.
+        Assert.True((await Store.ClaimAsync("user-1", "month-old", "other", "post-new", Ct)).IsFirst);
     }
 
     [Fact]
@@ -140,4 +163,17 @@ public sealed class PostgresIdempotencyStoreTests(StoresFixture stores) : IAsync
     }
 
     private static EventData NewEvent() => new(Guid.NewGuid(), "V1.TestHappened", "{}", EventMetadata.Empty);
+
+    private async Task<List<string>> KeysAsync()
+    {
+        await using var command = Database.DataSource.CreateCommand("SELECT key FROM idempotency_keys ORDER BY key");
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
 }
