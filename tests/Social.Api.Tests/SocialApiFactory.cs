@@ -132,10 +132,11 @@ public sealed class SocialApiFactory(
     /// tokens that the host never issued: expired ones, ones signed with another key.
     /// </summary>
     public static string MintToken(
-        string handle, DateTime? expires = null, string signingKey = SigningKey, string issuer = "social", string audience = "social")
+        string handle, DateTime? expires = null, string signingKey = SigningKey, string issuer = "social", string audience = "social",
+        string algorithm = SecurityAlgorithms.HmacSha256, DateTime? issued = null)
     {
         var end = expires ?? DateTime.UtcNow.AddHours(1);
-        var start = end.AddHours(-1);
+        var start = issued ?? end.AddHours(-1);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -144,7 +145,7 @@ public sealed class SocialApiFactory(
             IssuedAt = start,
             NotBefore = start,
             Expires = end,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), algorithm),
         });
     }
 

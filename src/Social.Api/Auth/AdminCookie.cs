@@ -38,6 +38,8 @@ internal static class AdminCookie
             options.ExpireTimeSpan = TimeSpan.FromHours(1);
             options.SlidingExpiration = false;
             options.LoginPath = SignInPath;
+            // Each request re-checks that the cookie's user still exists, as the bearer scheme does for tokens.
+            options.Events.OnValidatePrincipal = RejectUnregisteredAsync;
             options.Events.OnRedirectToLogin = context => Challenge(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => Challenge(context, StatusCodes.Status403Forbidden);
         });
@@ -62,6 +64,17 @@ internal static class AdminCookie
 
     public static ClaimsPrincipal Principal(UserId user) =>
         new(new ClaimsIdentity([new Claim(TokenIssuer.HandleClaim, user.Value)], Scheme, TokenIssuer.HandleClaim, null));
+
+    private static async Task RejectUnregisteredAsync(CookieValidatePrincipalContext context)
+    {
+        var handle = context.Principal?.Identity?.Name;
+        var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
+        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await users.IsRegisteredAsync(user))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
 
     // A person's browser asking for a page is sent to the sign-in page; anything else gets the status (and, from the
     // status-code pages, a problem body).

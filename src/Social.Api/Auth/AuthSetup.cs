@@ -21,7 +21,7 @@ internal static class AuthSetup
         services.AddSingleton<RegisteredUsers>();
         services.AddAuthentication(AdminCookie.Selector).AddJwtBearer().AddAdminCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>>((bearer, options) =>
+            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, options, clock) =>
             {
                 var jwt = options.Value;
                 bearer.MapInboundClaims = false;
@@ -31,7 +31,10 @@ internal static class AuthSetup
                     ValidAudience = jwt.Audience,
                     IssuerSigningKey = SigningKey(jwt),
                     NameClaimType = TokenIssuer.HandleClaim,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = TokenLifetime.ClockSkew,
+                    // Only the algorithm this host signs with: a token under any other, even with the right key, is refused.
+                    ValidAlgorithms = [TokenIssuer.Algorithm],
+                    LifetimeValidator = (notBefore, expires, _, _) => TokenLifetime.IsValid(notBefore, expires, jwt.AccessTokenLifetime, clock),
                 };
                 // SignalR clients send the token in the query string, where headers cannot go.
                 bearer.Events = new JwtBearerEvents

@@ -11,8 +11,11 @@ internal sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clo
 {
     public const string HandleClaim = JwtRegisteredClaimNames.Sub;
 
+    /// <summary>The one algorithm tokens are signed, and accepted, with.</summary>
+    public const string Algorithm = SecurityAlgorithms.HmacSha256;
+
     private readonly JwtOptions _jwt = options.Value;
-    private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value), SecurityAlgorithms.HmacSha256);
+    private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value), Algorithm);
     private readonly JsonWebTokenHandler _handler = new();
 
     public TokenResponse Issue(UserId user)
