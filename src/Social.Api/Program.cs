@@ -6,6 +6,12 @@ using Social.Api.RealTime;
 using Social.Api.Timelines;
 using Social.Api.Users;
 
+// An operator's command (Social.Api admin grant <handle>) runs and exits instead of the host.
+if (AdministratorCommand.Matches(args))
+{
+    return await AdministratorCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSocialServices();
 
@@ -25,3 +31,4 @@ app.MapMetrics();
 app.MapOpenApi();
 
 await app.RunAsync();
+return 0;

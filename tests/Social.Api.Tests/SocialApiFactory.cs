@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Social.Abstractions.EventStore;
+using Social.Api.Admin;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +53,6 @@ public sealed class SocialApiFactory(
             ["ConnectionStrings:Postgres"] = postgres,
             ["ConnectionStrings:Redis"] = redis,
             ["Social:Jwt:SigningKey"] = SigningKey,
-            ["Social:Admins:0"] = Admin,
             ["Social:RateLimit:WritesPerWindow"] = "10000",
             ["Social:Cluster:ClusterId"] = $"api-tests-{Guid.NewGuid():N}",
             ["Social:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -160,6 +161,13 @@ public sealed class SocialApiFactory(
         await using var command = new NpgsqlCommand("SELECT count(*) FROM events WHERE metadata->>'userId' = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = handle });
         return (long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
+    /// <summary>Makes a registered user an administrator, as an operator's <c>Social.Api admin grant</c> does.</summary>
+    public async Task GrantAdministratorAsync(string handle)
+    {
+        var outcome = await AdministratorCommand.ChangeAsync(Services.GetRequiredService<IEventStore>(), handle, grant: true, TimeProvider.System);
+        Assert.False(outcome.Refused, outcome.Message);
     }
 
     /// <summary>How many <c>Idempotency-Key</c>s the host has stored, of every caller.</summary>

@@ -14,6 +14,8 @@ internal static class SampleEvents
         new ProfileUpdated(Alice, "Alice", "Line one\nline two \u00E9", T0.AddSeconds(1)),
         new UserFollowed(Alice, Bob, T0.AddSeconds(2)),
         new UserUnfollowed(Alice, Bob, T0.AddSeconds(3)),
+        new AdministratorGranted(Alice, T0.AddSeconds(3)),
+        new AdministratorRevoked(Alice, T0.AddSeconds(3)),
         new PostCreated(Post1, Alice, "Hello <world> & " + ThumbsUpMediumSkin, T0.AddSeconds(4)),
         new PostDeleted(Post1, Alice, T0.AddSeconds(5)),
         new CommentAdded(Post1, Comment1, Bob, "Nice", T0.AddSeconds(6)),

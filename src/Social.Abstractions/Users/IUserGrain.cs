@@ -38,6 +38,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stops following another user; unfollowing twice is not an error.</summary>
     Task UnfollowAsync(UserId followee);
 
+    /// <summary>
+    /// True when an operator made the user an administrator. Read from the stream as stored: the grant is appended by
+    /// an operator's command outside any grain, so the activation catches up first.
+    /// </summary>
+    Task<bool> IsAdministratorAsync();
+
     /// <summary>True when the user is registered.</summary>
     [AlwaysInterleave]
     Task<bool> ExistsAsync();

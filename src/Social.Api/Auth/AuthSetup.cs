@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Social.Infrastructure.Configuration;
+using Social.Abstractions.Users;
 using Social.Domain.Ids;
 
 namespace Social.Api.Auth;
 
-/// <summary>Bearer tokens signed with the configured key; administrators are the handles in <c>Social:Admins</c>.</summary>
+/// <summary>Bearer tokens signed with the configured key; administrators are the users an operator made so (<c>Social.Api admin grant</c>).</summary>
 internal static class AuthSetup
 {
     public const string AdminPolicy = "admin";
@@ -15,7 +16,6 @@ internal static class AuthSetup
     public static void AddSocialAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<JwtOptions>(configuration, JwtOptions.Section);
-        services.AddValidatedOptions<AdminOptions>(configuration, AdminOptions.Section);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Credentials>();
         services.AddSingleton<RegisteredUsers>();
@@ -71,11 +71,12 @@ internal static class AuthSetup
                 };
             });
 
-        // Admins are read at request time, so a configuration change needs no new tokens.
+        // Administrators are what their user streams say (AdministratorCommand), checked on every request, so a grant or
+        // a revocation counts at once and needs no new token.
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
-            .RequireAssertion(context => context.Resource is HttpContext http && context.User.Identity?.Name is { Length: > 0 } name &&
-                http.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue.Admins
-                    .Contains(name, StringComparer.OrdinalIgnoreCase)));
+            .RequireAssertion(async context => context.Resource is HttpContext http
+                && context.User.Identity?.Name is { } name && UserId.TryFromHandle(name, out var user)
+                && await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(user.Value).IsAdministratorAsync()));
     }
 
     public static SymmetricSecurityKey SigningKey(JwtOptions jwt)

@@ -18,6 +18,8 @@ public static class EventTypes
         ["V1.ProfileUpdated"] = typeof(ProfileUpdated),
         ["V1.UserFollowed"] = typeof(UserFollowed),
         ["V1.UserUnfollowed"] = typeof(UserUnfollowed),
+        ["V1.AdministratorGranted"] = typeof(AdministratorGranted),
+        ["V1.AdministratorRevoked"] = typeof(AdministratorRevoked),
         ["V1.PostCreated"] = typeof(PostCreated),
         ["V1.PostDeleted"] = typeof(PostDeleted),
         ["V1.CommentAdded"] = typeof(CommentAdded),

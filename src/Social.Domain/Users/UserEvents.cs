@@ -34,3 +34,14 @@ public sealed record UserUnfollowed(
     [property: Id(0)] UserId Follower,
     [property: Id(1)] UserId Followee,
     [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+/// <summary>An operator made the user an administrator (never an HTTP request: see <c>AdministratorCommand</c>).</summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.AdministratorGranted")]
+public sealed record AdministratorGranted(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] DateTimeOffset At) : UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.AdministratorRevoked")]
+public sealed record AdministratorRevoked(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] DateTimeOffset At) : UserEvent;

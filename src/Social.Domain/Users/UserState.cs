@@ -23,6 +23,9 @@ public sealed class UserState
     /// <summary>The users this one follows.</summary>
     [Id(7)] public HashSet<UserId> Following { get; set; } = [];
 
+    /// <summary>Granted and revoked by operators only, never by a request of the user's own.</summary>
+    [Id(8)] public bool IsAdministrator { get; set; }
+
     public UserRegistered Register(string handle, string displayName, string passwordHash, DateTimeOffset at)
     {
         if (Exists)
@@ -70,6 +73,20 @@ public sealed class UserState
         return Following.Contains(followee) ? new UserUnfollowed(Id, followee, at) : null;
     }
 
+    /// <summary>Returns null when the user already is one.</summary>
+    public AdministratorGranted? GrantAdministrator(DateTimeOffset at)
+    {
+        EnsureExists();
+        return IsAdministrator ? null : new AdministratorGranted(Id, at);
+    }
+
+    /// <summary>Returns null when the user is not one.</summary>
+    public AdministratorRevoked? RevokeAdministrator(DateTimeOffset at)
+    {
+        EnsureExists();
+        return IsAdministrator ? new AdministratorRevoked(Id, at) : null;
+    }
+
     public void Apply(UserEvent e)
     {
         switch (e)
@@ -78,6 +95,8 @@ public sealed class UserState
             case ProfileUpdated updated: Apply(updated); break;
             case UserFollowed followed: Apply(followed); break;
             case UserUnfollowed unfollowed: Apply(unfollowed); break;
+            case AdministratorGranted: IsAdministrator = true; break;
+            case AdministratorRevoked: IsAdministrator = false; break;
             default: throw new ArgumentException($"Unknown user event '{e?.GetType().Name}'.", nameof(e));
         }
     }

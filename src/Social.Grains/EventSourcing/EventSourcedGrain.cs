@@ -109,7 +109,8 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
         }
     }
 
-    private async Task CatchUpAsync(CancellationToken cancellationToken = default)
+    /// <summary>Applies what the stream gained since this activation last read it (written elsewhere: another activation, an operator).</summary>
+    protected async Task CatchUpAsync(CancellationToken cancellationToken = default)
     {
         foreach (var recorded in await store.ReadStreamAsync(StreamId, Version, cancellationToken))
         {

@@ -65,6 +65,13 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
 
+    public async Task<bool> IsAdministratorAsync()
+    {
+        await CatchUpAsync();
+        ForgetIfEmpty();
+        return State.IsAdministrator;
+    }
+
     public Task<bool> ExistsAsync()
     {
         ForgetIfEmpty();

@@ -36,7 +36,6 @@ public sealed class ClusterKillTests(StoresFixture stores)
             ["ConnectionStrings__Postgres"] = database,
             ["ConnectionStrings__Redis"] = stores.Redis.ConnectionString,
             ["Social__Jwt__SigningKey"] = SocialApiFactory.SigningKey,
-            ["Social__Admins__0"] = SocialApiFactory.Admin,
             ["Social__Cluster__ClusterId"] = clusterId,
             ["Social__RateLimit__WritesPerWindow"] = "100000",
         };

@@ -19,7 +19,6 @@ internal static class ConfigurationKeys
 {
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
-        [AdminOptions.Section] = typeof(AdminOptions),
         [JwtOptions.Section] = typeof(JwtOptions),
         [RateLimitOptions.Section] = typeof(RateLimitOptions),
         [AdmissionOptions.Section] = typeof(AdmissionOptions),

@@ -304,6 +304,7 @@ public sealed class PostTests(ApiFixture api) : IClassFixture<ApiFixture>
         var client = api.CreateClient();
         var registered = await client.PostJsonAsync("/api/users", new { handle = SocialApiFactory.Admin, displayName = "Admin", password = SocialApiFactory.DefaultPassword });
         Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        await api.Factory.GrantAdministratorAsync(SocialApiFactory.Admin);
         return api.Factory.CreateClient(SocialApiFactory.MintToken(SocialApiFactory.Admin));
     }
 }

@@ -39,8 +39,8 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
         return (await Factory.SignUpAsync(handle), handle);
     }
 
-    /// <summary>A client of the configured administrator, registered on first use.</summary>
-    public Task<HttpClient> AdminAsync() => _admin ??= Factory.SignUpAsync(SocialApiFactory.Admin);
+    /// <summary>A client of an administrator: registered, then granted as an operator would, on first use.</summary>
+    public Task<HttpClient> AdminAsync() => _admin ??= SignUpAdministratorAsync();
 
     public async ValueTask InitializeAsync()
     {
@@ -61,5 +61,12 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    private async Task<HttpClient> SignUpAdministratorAsync()
+    {
+        var admin = await Factory.SignUpAsync(SocialApiFactory.Admin);
+        await Factory.GrantAdministratorAsync(SocialApiFactory.Admin);
+        return admin;
     }
 }

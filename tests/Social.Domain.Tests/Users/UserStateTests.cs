@@ -262,4 +262,25 @@ public sealed class UserStateTests
         Assert.Equal(UserId.FromHandle("carol"), e.UserId);
         Assert.Equal("carol", e.Handle);
     }
+
+    [Fact]
+    public void GrantAdministrator_RegisteredUser_RaisesOnceAndRevokeUndoesIt()
+    {
+        var granted = Given(_aliceRegistered).GrantAdministrator(T0);
+
+        Assert.Equal(new AdministratorGranted(Alice, T0), granted);
+        Assert.True(Given(_aliceRegistered, granted!).IsAdministrator);
+        Assert.Null(Given(_aliceRegistered, granted!).GrantAdministrator(T0));
+        Assert.Null(Given(_aliceRegistered).RevokeAdministrator(T0));
+        var revoked = Given(_aliceRegistered, granted!).RevokeAdministrator(T0);
+        Assert.Equal(new AdministratorRevoked(Alice, T0), revoked);
+        Assert.False(Given(_aliceRegistered, granted!, revoked!).IsAdministrator);
+    }
+
+    [Fact]
+    public void GrantAdministrator_NoSuchUser_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().GrantAdministrator(T0));
+        Assert.Throws<NotFoundException>(() => Given().RevokeAdministrator(T0));
+    }
 }
