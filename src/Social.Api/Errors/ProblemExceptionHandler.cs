@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
 using Social.Domain.Errors;
+using Social.Infrastructure.ReadModels;
+using StackExchange.Redis;
 
 namespace Social.Api.Errors;
 
@@ -52,6 +54,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
         StoreUnavailableException unavailable => Problem(
             StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),
+        // A Redis call made outside the read models' wrapper (presence, the admin figures) meeting a server that cannot serve now.
+        RedisServerException redis when RedisCalls.IsUnavailableReply(redis) => Problem(
+            StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", "Redis cannot serve just now; nothing was changed. Retry shortly."),
         OverloadedException overloaded => Problem(
             StatusCodes.Status503ServiceUnavailable, "The service is busy.", $"{overloaded.Message} Nothing was changed."),
         // A call to a grain on a silo that has just died fails until the cluster declares it dead and moves the grain.

@@ -32,6 +32,9 @@ public class ApiFixture(StoresFixture stores) : IAsyncLifetime
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
+    /// <summary>The Redis the host's read models are in (its own, with <see cref="OwnRedis"/>).</summary>
+    public string RedisConnectionString => (_redis ?? stores.Redis).ConnectionString;
+
     /// <summary>Registers a user with a unique handle made from <paramref name="prefix"/>; returns their client and handle.</summary>
     public async Task<(HttpClient Client, string Handle)> SignUpAsync(string prefix = "user")
     {
