@@ -34,12 +34,11 @@ internal static class AdminPages
     // The form is checked for its antiforgery token by hand: a forged sign-in would put the victim in the attacker's session.
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, Credentials credentials, IAuthorizationService authorization)
     {
-        if (!await antiforgery.IsRequestValidAsync(http))
+        if (await ReadValidFormAsync(http, antiforgery) is not { } form)
         {
             return Page(http, antiforgery, null, "The form expired; please sign in again.", StatusCodes.Status400BadRequest);
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
         if (await credentials.VerifyAsync(form["handle"], form["password"]) is not { } user)
         {
@@ -56,9 +55,35 @@ internal static class AdminPages
         return TypedResults.LocalRedirect(IsLocalPath(returnUrl) ? returnUrl : "/admin");
     }
 
-    // Only a path of this site, never another site (an open redirect): "//host" and "/\host" are other sites.
-    private static bool IsLocalPath(string url) =>
-        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    // A form that cannot be read at all (a NUL in a value, a malformed body) is refused like a forged one, not with a 500.
+    private static async Task<IFormCollection?> ReadValidFormAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(http) ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    // Only a path of this site, never another site (an open redirect): "//host" and "/\host" are other sites, and so is
+    // "/\t/host", as browsers drop tabs and newlines from a URL. Hence printable ASCII only (all a Location header may
+    // carry anyway: anything else made the redirect fail with a 500), a well-formed URL, and the same checks once
+    // percent-decoded, as a proxy or browser may decode "/%2F/host" into "//host". Anything else goes to /admin.
+    private static bool IsLocalPath(string url)
+    {
+        if (url.Any(c => c is < '!' or > '~') || !Uri.IsWellFormedUriString(url, UriKind.Relative))
+        {
+            return false;
+        }
+
+        var decoded = Uri.UnescapeDataString(url);
+        return IsPathOfThisSite(url) && IsPathOfThisSite(decoded) && !decoded.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+    }
+
+    private static bool IsPathOfThisSite(string url) => url is ['/', ..] and not ['/', '/' or '\\', ..];
 
     private static async Task<IResult> SignOutAsync(HttpContext http)
     {

@@ -25,6 +25,9 @@ internal static class AuthSetup
             {
                 var jwt = options.Value;
                 bearer.MapInboundClaims = false;
+                // The challenge names the scheme and nothing more: why a token failed ("The signature key was not
+                // found", the time it expired) would tell a forger what to change.
+                bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,

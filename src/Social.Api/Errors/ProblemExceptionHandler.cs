@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
@@ -13,16 +15,16 @@ namespace Social.Api.Errors;
 /// The one place where exceptions become problem details: domain errors keep their meaning, bad requests say
 /// what was wrong with them, an unreachable store or silo is a 503 to retry, and nothing else ever shows a stack trace.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>Whether the exception means "retry shortly" (a 503), as opposed to a fault of the request or of the code.</summary>
-    public static bool IsTransient(Exception exception) => ToProblem(exception).Status == StatusCodes.Status503ServiceUnavailable;
+    public static bool IsTransient(Exception exception) => ToProblem(exception, http: null).Status == StatusCodes.Status503ServiceUnavailable;
 
     public const int RetryAfterSeconds = 5;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception);
+        var problem = ToProblem(exception, http);
         // Shedding load is the instance working as designed, and logging each refusal would add to the load.
         if (problem.Status >= 500 && exception is not OverloadedException)
         {
@@ -39,7 +41,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails ToProblem(Exception exception) => exception switch
+    private static ProblemDetails ToProblem(Exception exception, HttpContext? http) => exception switch
     {
         ValidationException validation => new HttpValidationProblemDetails(validation.Errors.ToDictionary())
         {
@@ -51,6 +53,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Not allowed.", forbidden.Message),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict.", conflict.Message),
         BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+        BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } unbound when FrameworkParameter().Match(unbound.Message) is { Success: true } parameter =>
+            Unbound(unbound.Message, parameter.Groups["name"].Value, http),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "The request is not valid.", badRequest.Message),
         StoreUnavailableException unavailable => Problem(
             StatusCodes.Status503ServiceUnavailable, "A backing store is unavailable.", $"{unavailable.Store} cannot be reached; nothing was changed. Retry shortly."),
@@ -80,6 +84,31 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Detail = "The body could not be read as the expected JSON.",
         };
     }
+
+    // The framework's own words for a parameter it could not bind name the handler's parameter, its .NET type and the
+    // raw value ("Failed to bind parameter \"Nullable<int> limit\" from \"1e9\"", "Implicit body inferred for parameter
+    // \"request\" but no body was provided. Did you mean to use a Service instead?"): a glimpse of the code, and no help
+    // to a client. The client is told in plain words what to send instead.
+    private static HttpValidationProblemDetails Unbound(string message, string parameter, HttpContext? http)
+    {
+        var isBody = message.StartsWith("Implicit body", StringComparison.Ordinal) || message.EndsWith(" from body.", StringComparison.Ordinal);
+        var (field, text) = !isBody
+            ? (parameter, $"{parameter} is missing or not in the expected format.")
+            // No body at all, or the JSON literal null.
+            : ("body", http?.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
+                ? "The body must be a JSON object."
+                : "A JSON body is required.");
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [text] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = text,
+        };
+    }
+
+    // 'parameter "name"' or 'parameter "Type name"', as the framework's binding messages quote a parameter.
+    [GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex FrameworkParameter();
 
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 }

@@ -63,6 +63,7 @@ internal static class ServiceSetup
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddOperationTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<PageLimitTransformer>();
         });
     }
 

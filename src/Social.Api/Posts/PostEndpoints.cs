@@ -44,7 +44,7 @@ internal static class PostEndpoints
     private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains) =>
         TypedResults.Ok(await Post(grains, id).GetAsync());
 
-    private static async Task<Ok<Page<CommentView>>> CommentsAsync(string id, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+    private static async Task<Ok<Page<CommentView>>> CommentsAsync(string id, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
     {
         var post = ParsePostId(id);
         await grains.GetGrain<IPostGrain>(post.Value).GetAsync();

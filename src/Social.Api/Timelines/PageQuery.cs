@@ -1,3 +1,4 @@
+using System.Globalization;
 using Social.Abstractions.ReadModels;
 using Social.Domain.Errors;
 
@@ -6,12 +7,18 @@ namespace Social.Api.Timelines;
 /// <summary>Reads and checks <c>?limit=</c>, <c>?cursor=</c> and <c>?since=</c> of a list request.</summary>
 internal static class PageQuery
 {
-    public static PageRequest From(int? limit, string? cursor, Func<string, bool> isValidCursor, string? since = null)
+    public static readonly string LimitRule = $"Limit must be a whole number from 1 to {PageRequest.MaxLimit}.";
+
+    // limit arrives as text and is read here, not by the framework: a value the framework cannot bind to a number
+    // would be refused in its own words ("Failed to bind parameter \"Nullable<int> limit\""), and "1e9" or "ten" is
+    // the same mistake as "0" or "101", which deserves the same answer.
+    public static PageRequest From(string? limit, string? cursor, Func<string, bool> isValidCursor, string? since = null)
     {
         var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > PageRequest.MaxLimit)
+        var size = PageRequest.DefaultLimit;
+        if (limit is not null && !TryParseLimit(limit, out size))
         {
-            errors["limit"] = [$"Limit must be 1 to {PageRequest.MaxLimit}."];
+            errors["limit"] = [LimitRule];
         }
 
         if (cursor is not null && !isValidCursor(cursor))
@@ -26,6 +33,11 @@ internal static class PageQuery
 
         return errors.Count > 0
             ? throw new ValidationException(errors)
-            : new PageRequest(limit ?? PageRequest.DefaultLimit, cursor, since);
+            : new PageRequest(size, cursor, since);
     }
+
+    // As the framework reads an int from a query string (NumberStyles.Integer, invariant culture), so that every value
+    // accepted before is accepted still.
+    private static bool TryParseLimit(string text, out int limit) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= PageRequest.MaxLimit;
 }

@@ -16,7 +16,7 @@ internal static class TimelineEndpoints
             .WithSummary("The caller's posts and those of everyone they follow, newest first; ?since= gives only newer ones.");
     }
 
-    private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, int? limit, string? cursor, string? since) =>
+    private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, string? limit, string? cursor, string? since) =>
         TypedResults.Ok(await timelines.HomeAsync(http.User.UserId(), PageQuery.From(limit, cursor, IsPostId, since)));
 
     public static bool IsPostId(string value) => PostId.TryParse(value, out _);

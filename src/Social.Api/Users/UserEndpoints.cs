@@ -24,11 +24,11 @@ internal static class UserEndpoints
             .WithSummary("A user's profile and counts.");
         users.MapGet("/{handle}/posts", PostsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A user's posts, newest first.");
-        users.MapGet("/{handle}/followers", (string handle, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
+        users.MapGet("/{handle}/followers", (string handle, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
                 FollowsAsync(handle, FollowDirection.Followers, limit, cursor, grains, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users who follow a user, by handle.");
-        users.MapGet("/{handle}/following", (string handle, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
+        users.MapGet("/{handle}/following", (string handle, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
                 FollowsAsync(handle, FollowDirection.Following, limit, cursor, grains, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users a user follows, by handle.");
@@ -55,14 +55,14 @@ internal static class UserEndpoints
     private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IUserGrain>(KnownHandle(handle).Value).GetAsync());
 
-    private static async Task<Ok<Page<PostView>>> PostsAsync(string handle, int? limit, string? cursor, IGrainFactory grains, TimelineReader timelines)
+    private static async Task<Ok<Page<PostView>>> PostsAsync(string handle, string? limit, string? cursor, IGrainFactory grains, TimelineReader timelines)
     {
         var author = await ExistingUserAsync(grains, handle);
         return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.IsPostId)));
     }
 
     private static async Task<Ok<Page<UserSummary>>> FollowsAsync(
-        string handle, FollowDirection direction, int? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+        string handle, FollowDirection direction, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
     {
         var user = await ExistingUserAsync(grains, handle);
         var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out _));

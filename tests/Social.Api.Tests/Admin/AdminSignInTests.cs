@@ -97,14 +97,43 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
     [InlineData("//evil.example/", "/admin")]
     [InlineData("https://evil.example/", "/admin")]
     [InlineData("/\\evil.example/", "/admin")]
+    // Browsers drop tabs and newlines from a URL, so "/\t/host" is "//host": another site.
+    [InlineData("/\t/evil.example", "/admin")]
+    [InlineData("/\n/evil.example", "/admin")]
+    [InlineData("/\r\n/evil.example", "/admin")]
+    [InlineData("/%09/evil.example", "/admin")]
+    [InlineData("/%2F/evil.example", "/admin")]
+    [InlineData("/%5Cevil.example", "/admin")]
+    [InlineData(" //evil.example", "/admin")]
+    [InlineData("/ /evil.example", "/admin")]
+    [InlineData("\\evil.example", "/admin")]
+    [InlineData("/%", "/admin")]
+    [InlineData("", "/admin")]
     [InlineData("/dashboard", "/dashboard")]
+    [InlineData("/dashboard/?tab=grains", "/dashboard/?tab=grains")]
     public async Task SignIn_ReturnUrl_OnlyAPathOfThisSite(string returnUrl, string expected)
     {
         await api.AdminAsync();
 
         var response = await SignInAsync(Browser(), SocialApiFactory.Admin, SocialApiFactory.DefaultPassword, returnUrl);
 
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("returnUrl")]
+    [InlineData("handle")]
+    public async Task SignIn_NulCharacterInTheForm_400AndNoCookie(string field)
+    {
+        await api.AdminAsync();
+        var values = new Dictionary<string, string> { ["returnUrl"] = "/admin", ["handle"] = SocialApiFactory.Admin };
+        values[field] = "/\u0000/evil.example";
+
+        var response = await SignInAsync(Browser(), values["handle"], SocialApiFactory.DefaultPassword, values["returnUrl"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(CookiesOf(response), c => c.StartsWith("social_admin=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -175,6 +175,32 @@ public sealed class TokenTests(ApiFixture api) : IClassFixture<ApiFixture>
         }
     }
 
+    // JwtBearer's default explains in the header why a token failed ("The signature key was not found", the expiry
+    // time): a forger learns what to change. The header only says which scheme to use.
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("anotherKey")]
+    [InlineData("anotherIssuer")]
+    [InlineData("garbage")]
+    public async Task Write_RefusedToken_WwwAuthenticateGivesNoReason(string kind)
+    {
+        var (_, handle) = await api.SignUpAsync("reason");
+        var token = kind switch
+        {
+            "expired" => SocialApiFactory.MintToken(handle, expires: DateTime.UtcNow.AddMinutes(-5)),
+            "anotherKey" => SocialApiFactory.MintToken(handle, signingKey: "a-different-key-that-is-also-long-enough-for-hmac"),
+            "anotherIssuer" => SocialApiFactory.MintToken(handle, issuer: "another-issuer"),
+            _ => "this-is-not-a-jwt",
+        };
+
+        var response = await api.Factory.CreateClient(token).PostJsonAsync("/api/posts", new { text = "refused" });
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        var header = Assert.Single(response.Headers.GetValues("WWW-Authenticate"));
+        Assert.StartsWith("Bearer", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("error_description", header, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Write_ValidTokenMadeWithTheKey_Succeeds()
     {

@@ -120,6 +120,72 @@ public sealed class ProblemResponseTests(ApiFixture api) : IClassFixture<ApiFixt
         await ApiAssert.ValidationProblemAsync(response, "text");
     }
 
+    // A write that expects JSON and gets no body at all: with the JSON content type and nothing after it, or with
+    // neither. The framework's own answer names the handler's parameter and suggests it be a service.
+    [Theory]
+    [InlineData("POST", "/api/posts", "application/json")]
+    [InlineData("POST", "/api/posts", null)]
+    [InlineData("POST", "/api/posts/01J00000000000000000000000/comments", "application/json")]
+    [InlineData("PATCH", "/api/users/me", null)]
+    [InlineData("POST", "/api/users", "application/json")]
+    [InlineData("POST", "/api/auth/token", null)]
+    public async Task Write_NoBody_Returns400AskingForAJsonBody(string method, string path, string? contentType)
+    {
+        var (client, _) = await api.SignUpAsync("nobody");
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("", Encoding.UTF8, contentType);
+        }
+
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var problem = await ApiAssert.PlainProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("JSON body", ApiAssert.String(problem, "detail"), StringComparison.Ordinal);
+    }
+
+    // API.md: lists page with ?limit=, default 20, at most 100. Whatever is wrong with it, the answer names limit in
+    // plain words: not the framework's "Failed to bind parameter \"Nullable<int> limit\"".
+    [Theory]
+    [InlineData("/api/timelines/home", "1e9")]
+    [InlineData("/api/timelines/home", "abc")]
+    [InlineData("/api/timelines/home", "2147483648")]
+    [InlineData("/api/timelines/home", "1.5")]
+    [InlineData("/api/timelines/home", "0")]
+    [InlineData("/api/timelines/home", "101")]
+    [InlineData("/api/timelines/home", "-1")]
+    [InlineData("/api/timelines/home", "")]
+    [InlineData("/api/timelines/home", "5&limit=6")]
+    [InlineData("/api/users/{me}/posts", "1e9")]
+    [InlineData("/api/users/{me}/followers", "ten")]
+    [InlineData("/api/users/{me}/following", "%00")]
+    [InlineData("/api/posts/{post}/comments", "1e9")]
+    public async Task List_LimitNotAWholeNumberFrom1To100_Returns400NamingLimit(string path, string limit)
+    {
+        var (client, handle) = await api.SignUpAsync("limits");
+        var post = path.Contains("{post}", StringComparison.Ordinal) ? await client.CreatePostIdAsync() : "";
+
+        var response = await client.GetPathAsync($"{path.Replace("{me}", handle, StringComparison.Ordinal).Replace("{post}", post, StringComparison.Ordinal)}?limit={limit}");
+
+        var problem = await ApiAssert.ValidationProblemAsync(response, "limit");
+        ApiAssert.InPlainWords(problem);
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("limit").EnumerateArray()).GetString();
+        Assert.Equal("Limit must be a whole number from 1 to 100.", message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?limit=1")]
+    [InlineData("?limit=100")]
+    [InlineData("?limit=+5")]
+    [InlineData("?limit=007")]
+    public async Task List_LimitAbsentOrWithinRange_Returns200(string query)
+    {
+        var (client, _) = await api.SignUpAsync("limits");
+
+        await ApiAssert.JsonAsync(await client.GetPathAsync($"/api/timelines/home{query}"), HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task Problem_Body_NeverShowsAStackTrace()
     {

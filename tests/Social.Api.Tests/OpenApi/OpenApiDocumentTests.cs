@@ -58,6 +58,28 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.True(operation.TryGetProperty("responses", out _), $"{method} {path} describes no responses");
     }
 
+    // API.md: lists page with ?limit=, default 20, at most 100.
+    [Theory]
+    [InlineData("/api/timelines/home")]
+    [InlineData("/api/users/{handle}/posts")]
+    [InlineData("/api/users/{handle}/followers")]
+    [InlineData("/api/users/{handle}/following")]
+    [InlineData("/api/posts/{id}/comments")]
+    public async Task Document_ListLimit_IsAnIntegerFrom1To100(string path)
+    {
+        var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        var operation = ApiAssert.Property(ApiAssert.Property(ApiAssert.Property(document, "paths"), path), "get");
+
+        var limit = Assert.Single(ApiAssert.Property(operation, "parameters").EnumerateArray(), p => ApiAssert.String(p, "name") == "limit");
+
+        Assert.Equal("query", ApiAssert.String(limit, "in"));
+        var schema = ApiAssert.Property(limit, "schema");
+        Assert.True(schema.ToString().Contains("\"integer\"", StringComparison.Ordinal), $"limit is not an integer: {schema}");
+        Assert.Equal(1, ApiAssert.Count(schema, "minimum"));
+        Assert.Equal(100, ApiAssert.Count(schema, "maximum"));
+        Assert.Equal(20, ApiAssert.Count(schema, "default"));
+    }
+
     [Fact]
     public async Task Document_Paths_HaveNoTrailingSlashes()
     {

@@ -37,6 +37,38 @@ public static class ApiAssert
         return problem;
     }
 
+    // The framework's own wording for a request it cannot bind: .NET type names, "parameter \"Type name\"", a hint
+    // about services. It tells a client about the server's insides and nothing it can act on.
+    private static readonly string[] FrameworkWording = ["Nullable", "Int32", "System.", "Implicit body", "Service", "parameter \"", "Microsoft."];
+
+    /// <summary>A problem (as <see cref="ProblemAsync"/>) whose title, detail and errors are in plain words.</summary>
+    public static async Task<JsonElement> PlainProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var problem = await ProblemAsync(response, status);
+        InPlainWords(problem);
+        return problem;
+    }
+
+    /// <summary>None of the problem's text is the framework's own wording.</summary>
+    public static void InPlainWords(JsonElement problem)
+    {
+        var texts = new List<string?> { problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString() };
+        if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+        {
+            texts.AddRange(errors.EnumerateObject().Select(e => e.Name));
+            texts.AddRange(errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray()).Select(m => m.ToString()));
+        }
+
+        foreach (var text in texts)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(text), $"an empty text in {problem}");
+            foreach (var word in FrameworkWording)
+            {
+                Assert.False(text!.Contains(word, StringComparison.Ordinal), $"'{word}' in \"{text}\": {problem}");
+            }
+        }
+    }
+
     /// <summary>A 400 problem whose <c>errors</c> map has messages for each of <paramref name="fields"/> (camelCase).</summary>
     public static async Task<JsonElement> ValidationProblemAsync(HttpResponseMessage response, params string[] fields)
     {
