@@ -54,6 +54,8 @@ public sealed class SocialApiFactory(
             ["ConnectionStrings:Redis"] = redis,
             ["Social:Jwt:SigningKey"] = SigningKey,
             ["Social:RateLimit:WritesPerWindow"] = "10000",
+            // Every client of a test host connects from 127.0.0.1; a class that tests the per-address allowance sets its own.
+            ["Social:SignIn:AttemptsPerAddress"] = "10000",
             ["Social:Cluster:ClusterId"] = $"api-tests-{Guid.NewGuid():N}",
             ["Social:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Social:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

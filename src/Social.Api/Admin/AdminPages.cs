@@ -21,7 +21,7 @@ internal static class AdminPages
     {
         app.MapGet(AdminCookie.SignInPath, SignInForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(AdminCookie.SignInPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription()
-            .RequireRateLimiting(WriteRateLimiting.WritesPolicy);
+            .RequireRateLimiting(WriteRateLimiting.SignInPolicy);
         app.MapPost("/admin/signout", (Delegate)SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/admin", () => TypedResults.Content(AdminHtml.Value, "text/html; charset=utf-8"))
             .RequireAuthorization(AuthSetup.AdminPolicy).ExcludeFromDescription();
@@ -40,7 +40,16 @@ internal static class AdminPages
         }
 
         var returnUrl = form["returnUrl"].ToString();
-        if (await credentials.VerifyAsync(form["handle"], form["password"]) is not { } user)
+        var result = await credentials.VerifyAsync(form["handle"], form["password"]);
+        if (result.LockedFor is { } wait)
+        {
+            RetryAfter.Set(http.Response, wait);
+            return Page(http, antiforgery, returnUrl,
+                $"Too many wrong passwords for this handle; try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.",
+                StatusCodes.Status429TooManyRequests);
+        }
+
+        if (result.User is not { } user)
         {
             return Page(http, antiforgery, returnUrl, "The handle or the password is wrong.", StatusCodes.Status401Unauthorized);
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Social.Api.RateLimiting;
 using Social.Domain.Errors;
 
@@ -10,14 +11,16 @@ internal static class AuthEndpoints
     public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
-        auth.MapPost("/token", IssueTokenAsync).RequireRateLimiting(WriteRateLimiting.WritesPolicy)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithSummary("Exchanges a handle and password for a bearer token.");
+        auth.MapPost("/token", IssueTokenAsync).RequireRateLimiting(WriteRateLimiting.SignInPolicy)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Exchanges a handle and password for a bearer token.")
+            .WithDescription("Attempts are limited per client address, and per handle: after too many wrong passwords for one handle "
+                + "(10 within 15 minutes by default) its sign-in answers 429 with Retry-After, the right password included.");
         return auth;
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, Credentials credentials, TokenIssuer tokens)
+        TokenRequest request, HttpContext http, Credentials credentials, TokenIssuer tokens, IOptions<SignInOptions> signIn)
     {
         if (string.IsNullOrEmpty(request.Handle) || string.IsNullOrEmpty(request.Password))
         {
@@ -28,7 +31,17 @@ internal static class AuthEndpoints
             }.Where(field => field.Value.Length > 0).ToDictionary());
         }
 
-        if (await credentials.VerifyAsync(request.Handle, request.Password) is not { } user)
+        var result = await credentials.VerifyAsync(request.Handle, request.Password);
+        if (result.LockedFor is { } wait)
+        {
+            var limits = signIn.Value;
+            RetryAfter.Set(http.Response, wait);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong passwords.",
+                detail: $"This handle had {limits.FailuresPerHandle} wrong passwords within {limits.HandleWindow.TotalMinutes} minutes, "
+                    + "so its sign-in is paused; retry after the time in Retry-After.");
+        }
+
+        if (result.User is not { } user)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed.",
                 detail: "The handle or the password is wrong.");

@@ -14,6 +14,7 @@ using Social.Infrastructure.Diagnostics;
 using Social.Infrastructure.Migrations;
 using Social.Infrastructure.Postgres;
 using Social.Infrastructure.ReadModels;
+using Social.Infrastructure.SignIn;
 using Social.Streaming;
 
 namespace Social.Api.Hosting;
@@ -36,6 +37,7 @@ internal static class ServiceSetup
 
         services.AddPostgresStores(configuration);
         services.AddRedisReadModels(configuration);
+        services.AddRedisSignInFailures();
         services.AddSocialRealTime(configuration);
         builder.AddSocialSilo();
         builder.AddSocialTelemetry();

@@ -101,7 +101,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
 
     // A write endpoint the request was routed to (an unknown path claims nothing) whose caller has passed the write rate
     // limit, which runs before this: so keys are bounded per user and per address, and each stands for a real command.
-    // Signing in is such a write, but it creates nothing to replay.
+    // Signing in is not one: it has a rate limit of its own, and creates nothing to replay.
     private static bool IsCommand(HttpContext http) =>
         ApiWrites.Is(http.Request)
         && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WriteRateLimiting.WritesPolicy

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -6,19 +5,32 @@ using Social.Infrastructure.Configuration;
 
 namespace Social.Api.RateLimiting;
 
-/// <summary>Per-user limits on writes (per client address before sign-in), with <c>Retry-After</c> when exceeded.</summary>
+/// <summary>
+/// Per-user limits on writes (per client address before sign-in), and a separate per-address limit on sign-in
+/// attempts, each with <c>Retry-After</c> when exceeded. The per-handle limit on wrong passwords is the credentials'
+/// own (Auth/Credentials), as it has to hold across instances.
+/// </summary>
 internal static class WriteRateLimiting
 {
     /// <summary>The policy write endpoints ask for (<c>RequireRateLimiting(WritesPolicy)</c>).</summary>
     public const string WritesPolicy = "writes";
 
+    /// <summary>
+    /// The policy of the endpoints that check a password (<c>POST /api/auth/token</c>, the administrators' sign-in page):
+    /// its own bucket per client address, so that guessing passwords does not use up the address's writes (registering
+    /// included) nor the other way round.
+    /// </summary>
+    public const string SignInPolicy = "sign-in";
+
     public static void AddWriteRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section);
+        services.AddValidatedOptions<SignInOptions>(configuration, SignInOptions.Section);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, configured) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<SignInOptions>>((options, configured, configuredSignIn) =>
         {
             var limits = configured.Value;
+            var signIn = configuredSignIn.Value;
             options.AddPolicy(WritesPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.Name is { } user ? $"user:{user}" : $"ip:{http.Connection.RemoteIpAddress}",
                 _ => new FixedWindowRateLimiterOptions
@@ -27,12 +39,24 @@ internal static class WriteRateLimiting
                     Window = limits.Window,
                     QueueLimit = 0,
                 }));
+            options.AddPolicy(SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                $"ip:{http.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = signIn.AttemptsPerAddress,
+                    Window = signIn.AddressWindow,
+                    QueueLimit = 0,
+                }));
             options.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
                 var http = context.HttpContext;
+                var isSignIn = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == SignInPolicy;
+                var (window, detail) = isSignIn
+                    ? (signIn.AddressWindow,
+                        $"At most {signIn.AttemptsPerAddress} sign-in attempts per {signIn.AddressWindow.TotalSeconds} s from one address; retry after the time in Retry-After.")
+                    : (limits.Window, $"At most {limits.WritesPerWindow} writes per {limits.Window.TotalSeconds} s; retry after the time in Retry-After.");
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(http.Response, context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
@@ -40,7 +64,7 @@ internal static class WriteRateLimiting
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests.",
-                        Detail = $"At most {limits.WritesPerWindow} writes per {limits.Window.TotalSeconds} s; retry after the time in Retry-After.",
+                        Detail = detail,
                     },
                 });
             };

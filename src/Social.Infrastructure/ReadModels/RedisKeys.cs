@@ -53,6 +53,12 @@ internal static class RedisKeys
     /// <summary>Users who read their home timeline lately, scored by when that stops counting.</summary>
     public const string RecentReaders = "presence:reading";
 
+    /// <summary>
+    /// A handle's recent wrong passwords (RedisSignInFailures), outside the read models' prefix: a rebuild must not
+    /// forget them. Handles are lower-case a-z, 0-9 and _, so the key needs no escaping.
+    /// </summary>
+    public static RedisKey SignInFailures(UserId user) => $"signin:failures:{user.Value}";
+
     /// <summary>Authors whose posts are merged into readers' pages at read time instead of fanned out.</summary>
     public static RedisKey MergedAtRead => $"{Prefix}merged";
 }

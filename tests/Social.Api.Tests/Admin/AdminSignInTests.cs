@@ -79,6 +79,24 @@ public sealed partial class AdminSignInTests(ApiFixture api) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task SignIn_HandleLockedByWrongPasswords_429WithRetryAfterEvenWithTheRightPassword()
+    {
+        // The page checks passwords too, so it must not be a way around the per-handle limit of the token endpoint.
+        var (_, handle) = await api.SignUpAsync("locked");
+        var client = api.CreateClient();
+        for (var i = 0; i < 10; i++)
+        {
+            await ApiAssert.ProblemAsync(await client.PostJsonAsync("/api/auth/token", new { handle, password = $"wrong guess {i}" }), HttpStatusCode.Unauthorized);
+        }
+
+        var response = await SignInAsync(Browser(), handle, SocialApiFactory.DefaultPassword);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain(CookiesOf(response), c => c.StartsWith("social_admin=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SignIn_WithoutTheFormsAntiforgeryToken_400()
     {
         await api.AdminAsync();

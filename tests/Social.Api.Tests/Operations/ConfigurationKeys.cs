@@ -21,6 +21,7 @@ internal static class ConfigurationKeys
     {
         [JwtOptions.Section] = typeof(JwtOptions),
         [RateLimitOptions.Section] = typeof(RateLimitOptions),
+        [SignInOptions.Section] = typeof(SignInOptions),
         [AdmissionOptions.Section] = typeof(AdmissionOptions),
         [IdempotencyOptions.Section] = typeof(IdempotencyOptions),
         [RequestLimitsOptions.Section] = typeof(RequestLimitsOptions),

@@ -86,6 +86,31 @@ public sealed class StoreOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignIn_RedisDown_Returns503WithRetryAfter_ThenSignsInAgain()
+    {
+        // The count of a handle's wrong passwords lives in Redis: without it, sign-in is refused rather than unlimited.
+        var handle = Handles.Unique("signin");
+        await Host.SignUpAsync(handle);
+        var client = Host.CreateClient();
+        var credentials = new { handle, password = SocialApiFactory.DefaultPassword };
+
+        await _redis!.StopAsync();
+        try
+        {
+            var response = await client.PostJsonAsync("/api/auth/token", credentials);
+
+            await ApiAssert.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.True(response.Headers.RetryAfter is not null, "a 503 carries Retry-After");
+        }
+        finally
+        {
+            await _redis.StartAgainAsync();
+        }
+
+        await ApiAssert.JsonAsync(await RetryUntilAsync(() => client.PostJsonAsync("/api/auth/token", credentials), HttpStatusCode.OK), HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Redis_Down_ReadsReturn503AndWritesStillCommit()
     {
         var handle = Handles.Unique("reader");

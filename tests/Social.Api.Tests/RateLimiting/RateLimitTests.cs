@@ -5,10 +5,16 @@ using Xunit;
 
 namespace Social.Api.Tests.RateLimiting;
 
-/// <summary>A host that allows three writes per caller per hour.</summary>
+/// <summary>
+/// A host that allows three writes per caller per hour, five sign-in attempts per address per hour, and two wrong
+/// passwords per handle per three seconds.
+/// </summary>
 public sealed class RateLimitedApiFixture(StoresFixture stores) : ApiFixture(stores)
 {
     public const int WritesPerWindow = 3;
+    public const int SignInsPerAddress = 5;
+    public const int FailuresPerHandle = 2;
+    public static readonly TimeSpan HandleWindow = TimeSpan.FromSeconds(3);
 
     private int _lastAddress;
 
@@ -16,6 +22,10 @@ public sealed class RateLimitedApiFixture(StoresFixture stores) : ApiFixture(sto
     {
         ["Social:RateLimit:WritesPerWindow"] = WritesPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Social:RateLimit:Window"] = "01:00:00",
+        ["Social:SignIn:AttemptsPerAddress"] = SignInsPerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Social:SignIn:AddressWindow"] = "01:00:00",
+        ["Social:SignIn:FailuresPerHandle"] = FailuresPerHandle.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Social:SignIn:HandleWindow"] = HandleWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>
@@ -114,21 +124,67 @@ public sealed class RateLimitTests(RateLimitedApiFixture api) : IClassFixture<Ra
     }
 
     [Fact]
-    public async Task Token_BeyondTheLimitFromOneAddress_Returns429()
+    public async Task Token_BeyondItsOwnAllowanceFromOneAddress_Returns429WithRetryAfter_OtherAddressesStillSignIn()
     {
-        var handle = Handles.Unique("guess");
+        // Sign-in has an allowance of its own: more sign-ins than the write limit, counted apart from the writes.
+        var handle = Handles.Unique("signin");
         var client = api.CreateClientFromNewAddress();
         await ApiAssert.JsonAsync(
-            await client.PostJsonAsync("/api/users", new { handle, displayName = "Guess", password = SocialApiFactory.DefaultPassword }), HttpStatusCode.Created);
-        for (var i = 1; i < Limit; i++)
+            await client.PostJsonAsync("/api/users", new { handle, displayName = "Sign In", password = SocialApiFactory.DefaultPassword }), HttpStatusCode.Created);
+        for (var i = 0; i < RateLimitedApiFixture.SignInsPerAddress; i++)
         {
-            await ApiAssert.ProblemAsync(await client.PostJsonAsync("/api/auth/token", new { handle, password = $"wrong guess {i}" }), HttpStatusCode.Unauthorized);
+            await ApiAssert.JsonAsync(await client.PostJsonAsync("/api/auth/token", new { handle, password = SocialApiFactory.DefaultPassword }), HttpStatusCode.OK);
         }
 
         var response = await client.PostJsonAsync("/api/auth/token", new { handle, password = SocialApiFactory.DefaultPassword });
 
         await ApiAssert.ProblemAsync(response, HttpStatusCode.TooManyRequests);
         Assert.NotNull(response.Headers.RetryAfter);
+        await ApiAssert.JsonAsync(
+            await api.CreateClientFromNewAddress().PostJsonAsync("/api/auth/token", new { handle, password = SocialApiFactory.DefaultPassword }), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Register_AfterFailedSignInsUsedUpTheAddresssSignInAllowance_IsNotBlocked()
+    {
+        var client = api.CreateClientFromNewAddress();
+        for (var i = 0; i < RateLimitedApiFixture.SignInsPerAddress; i++)
+        {
+            // A different handle each time: this is about the address's allowance, not a handle's.
+            var guess = new { handle = Handles.Unique("guess"), password = "a wrong password" };
+            await ApiAssert.ProblemAsync(await client.PostJsonAsync("/api/auth/token", guess), HttpStatusCode.Unauthorized);
+        }
+
+        await ApiAssert.ProblemAsync(
+            await client.PostJsonAsync("/api/auth/token", new { handle = Handles.Unique("guess"), password = "a wrong password" }), HttpStatusCode.TooManyRequests);
+
+        for (var i = 0; i < Limit; i++)
+        {
+            var handle = Handles.Unique("after");
+            await ApiAssert.JsonAsync(
+                await client.PostJsonAsync("/api/users", new { handle, displayName = "After", password = SocialApiFactory.DefaultPassword }), HttpStatusCode.Created);
+        }
+    }
+
+    [Fact]
+    public async Task Token_HandleLockedByWrongPasswords_SignsInAgainOnceRetryAfterHasPassed()
+    {
+        var handle = Handles.Unique("window");
+        var client = api.CreateClientFromNewAddress();
+        await ApiAssert.JsonAsync(
+            await client.PostJsonAsync("/api/users", new { handle, displayName = "Window", password = SocialApiFactory.DefaultPassword }), HttpStatusCode.Created);
+        for (var i = 0; i < RateLimitedApiFixture.FailuresPerHandle; i++)
+        {
+            await ApiAssert.ProblemAsync(await client.PostJsonAsync("/api/auth/token", new { handle, password = $"wrong guess {i}" }), HttpStatusCode.Unauthorized);
+        }
+
+        var locked = await client.PostJsonAsync("/api/auth/token", new { handle, password = SocialApiFactory.DefaultPassword });
+
+        await ApiAssert.ProblemAsync(locked, HttpStatusCode.TooManyRequests);
+        var wait = locked.Headers.RetryAfter?.Delta;
+        Assert.True(wait is { } w && w > TimeSpan.Zero && w <= RateLimitedApiFixture.HandleWindow, $"Retry-After: {locked.Headers.RetryAfter}");
+        await Task.Delay(wait!.Value, TestContext.Current.CancellationToken);
+        await ApiAssert.JsonAsync(await client.PostJsonAsync("/api/auth/token", new { handle, password = SocialApiFactory.DefaultPassword }), HttpStatusCode.OK);
     }
 
     [Fact]

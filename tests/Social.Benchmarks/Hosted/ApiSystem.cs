@@ -47,6 +47,8 @@ internal sealed class ApiSystem : IAsyncDisposable
                 ["Social__Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
                 ["Social__Cluster__Mode"] = "Localhost",
                 ["Social__RateLimit__WritesPerWindow"] = "1000000",
+                // Every benchmark user signs in from this one address.
+                ["Social__SignIn__AttemptsPerAddress"] = "1000000",
             };
             foreach (var (key, value) in extraSettings)
             {

@@ -42,8 +42,24 @@ public sealed class PostStateTests
     [Fact]
     public void Create_500GraphemesWithEmoji_IsAcceptedAnd501IsNot()
     {
-        Assert.NotNull(Given().Create(Post1, Alice, Repeat(Family, 500), T0));
-        Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, Repeat(Family, 499) + "ab", T0));
+        Assert.NotNull(Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 500), T0));
+        Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 499) + "ab", T0));
+    }
+
+    public static TheoryData<string> RefusedTexts => new()
+    {
+        "x" + new string('\u0301', 2_000), // one character of 2 001 UTF-16 code units
+        "abc\u202Edef",
+        "\u200B",
+        "abc\rdef",
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTexts))]
+    public void CreateAndAddComment_RefusedText_ThrowValidationOnText(string text)
+    {
+        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, T0)).Errors.Keys);
+        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, T0)).Errors.Keys);
     }
 
     [Fact]

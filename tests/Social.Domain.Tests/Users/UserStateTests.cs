@@ -43,6 +43,8 @@ public sealed class UserStateTests
     [InlineData("al")]
     [InlineData("abcdefghijklmnopqrstuvwxyz01234")]
     [InlineData("al-ice")]
+    [InlineData("alice\n")]
+    [InlineData(" alice")]
     public void Register_BadHandle_ThrowsValidationOnHandle(string handle)
     {
         var e = Assert.Throws<ValidationException>(() => Given().Register(handle, "Alice", Hash, T0));
@@ -62,6 +64,9 @@ public sealed class UserStateTests
     [InlineData("")]
     [InlineData("\t")]
     [InlineData("123456789012345678901234567890123456789012345678901")]
+    [InlineData("Alice\u202E")]
+    [InlineData("\u200B")]
+    [InlineData("\tAlice")]
     public void Register_BadDisplayName_ThrowsValidationOnDisplayName(string displayName)
     {
         var e = Assert.Throws<ValidationException>(() => Given().Register("alice", displayName, Hash, T0));
@@ -117,10 +122,24 @@ public sealed class UserStateTests
     }
 
     [Theory]
+    [InlineData("Al\u2066ice", null, "displayName")]
+    [InlineData("\u2060", null, "displayName")]
+    [InlineData(null, "bio\twith a tab", "bio")]
+    [InlineData(null, "\u202Ebackwards", "bio")]
+    public void UpdateProfile_RefusedText_ThrowsValidationOnThatField(string? displayName, string? bio, string field)
+    {
+        var state = Given(_aliceRegistered);
+
+        var e = Assert.Throws<ValidationException>(() => state.UpdateProfile(displayName, bio, T0));
+
+        Assert.Equal([field], e.Errors.Keys);
+    }
+
+    [Theory]
     [InlineData(null, null)]
     [InlineData("Alice", null)]
     [InlineData(" Alice ", "Bio")]
-    [InlineData(null, "Bio\r\n")]
+    [InlineData(null, "Bio\n")]
     public void UpdateProfile_Unchanged_RaisesNothing(string? displayName, string? bio)
     {
         var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Alice", "Bio", T0));
