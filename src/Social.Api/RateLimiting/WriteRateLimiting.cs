@@ -6,7 +6,10 @@ using Social.Infrastructure.Configuration;
 
 namespace Social.Api.RateLimiting;
 
-/// <summary>Per-user limits on writes (per client address before sign-in), with <c>Retry-After</c> when exceeded.</summary>
+/// <summary>
+/// Per-user limits on writes (per client address before sign-in: behind the load balancer, the address its
+/// <c>X-Forwarded-For</c> gives, Hosting/ForwardedHeadersSetup), with <c>Retry-After</c> when exceeded.
+/// </summary>
 internal static class WriteRateLimiting
 {
     /// <summary>The policy write endpoints ask for (<c>RequireRateLimiting(WritesPolicy)</c>).</summary>
