@@ -13,7 +13,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080
-# HTTP, Orleans silo-to-silo, Orleans gateway.
-EXPOSE 8080 11111 30000
+# HTTP, Prometheus metrics (Social__Metrics__Port), Orleans silo-to-silo, Orleans gateway.
+EXPOSE 8080 9464 11111 30000
 USER app
 ENTRYPOINT ["dotnet", "Social.Api.dll"]

@@ -32,6 +32,11 @@ public sealed class SocialApiFactory(
     /// <summary>The connection string of this host's own database.</summary>
     public string ConnectionString => postgres;
 
+    /// <summary>The port this host serves <c>/metrics</c> on (a free one, unless the settings name it), beside the API's.</summary>
+    public int MetricsPort { get; } = settings?.TryGetValue("Social:Metrics:Port", out var port) == true && port is not null
+        ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)
+        : FreePort();
+
     /// <summary>A host over the given database and Redis.</summary>
     /// <param name="postgres">The host's own database.</param>
     /// <param name="redis">The Redis of its read models.</param>
@@ -59,6 +64,7 @@ public sealed class SocialApiFactory(
             ["Social:Cluster:ClusterId"] = $"api-tests-{Guid.NewGuid():N}",
             ["Social:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Social:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Social:Metrics:Port"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -102,33 +108,39 @@ public sealed class SocialApiFactory(
         return client;
     }
 
+    /// <summary>A client of the metrics port (what Prometheus scrapes), on the API's loopback address.</summary>
+    public HttpClient CreateMetricsClient()
+    {
+        var server = CreateClient().BaseAddress ?? throw new InvalidOperationException("the server has no address");
+        return new HttpClient { BaseAddress = new UriBuilder(server) { Port = MetricsPort }.Uri };
+    }
+
     /// <summary>
     /// A client whose connections come from <paramref name="source"/> (any 127.0.0.0/8 address), so that limits kept
     /// per client address can be tested without one test using up another's allowance.
     /// </summary>
-    public HttpClient CreateClientFrom(IPAddress source)
+    public HttpClient CreateClientFrom(IPAddress source) =>
+        new(HandlerFrom(source)) { BaseAddress = CreateClient().BaseAddress ?? throw new InvalidOperationException("the server has no address") };
+
+    /// <summary>A connection handler whose connections come from <paramref name="source"/> (any 127.0.0.0/8 address).</summary>
+    public static SocketsHttpHandler HandlerFrom(IPAddress source) => new()
     {
-        var server = CreateClient().BaseAddress ?? throw new InvalidOperationException("the server has no address");
-        var handler = new SocketsHttpHandler
+        ConnectCallback = async (context, cancellationToken) =>
         {
-            ConnectCallback = async (context, cancellationToken) =>
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
             {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = server };
-    }
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>
     /// Makes a bearer token the way the host does, with the given lifetime and signing key, so that tests can send

@@ -12,14 +12,18 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private HostProcess(Process process, Uri address, int siloPort)
+    private HostProcess(Process process, Uri address, int siloPort, Uri metricsAddress)
     {
         _process = process;
         Address = address;
         SiloPort = siloPort;
+        MetricsAddress = metricsAddress;
     }
 
     public Uri Address { get; }
+
+    /// <summary>Where the host serves <c>/metrics</c> (a port of its own, beside the API's).</summary>
+    public Uri MetricsAddress { get; }
 
     /// <summary>The port of its silo (silo-to-silo), as the membership table records it.</summary>
     public int SiloPort { get; }
@@ -31,7 +35,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The repository's Release build of the host, which <see cref="StartAsync"/> runs unless given another.</summary>
     public static string DefaultDll => Path.Combine(Repository.Root, "src", "Social.Api", "bin", "Release", "net10.0", "Social.Api.dll");
 
-    /// <summary>Free loopback ports for a host's HTTP endpoint, silo and gateway.</summary>
+    /// <summary>Free loopback ports for a host's HTTP endpoint, metrics, silo and gateway.</summary>
     public static int FreePort() => LocalProcess.FreeTcpPort();
 
     /// <param name="settings">Environment variables in configuration form (<c>ConnectionStrings__Postgres</c>, …).</param>
@@ -49,9 +53,11 @@ public sealed class HostProcess : IAsyncDisposable
 
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var siloPort = FreePort();
+        var metricsAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        start.Environment["Social__Metrics__Port"] = metricsAddress.Port.ToString(CultureInfo.InvariantCulture);
         start.Environment["Social__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Social__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -72,7 +78,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.ErrorDataReceived += forward;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, address, siloPort);
+        var host = new HostProcess(process, address, siloPort, metricsAddress);
         try
         {
             await host.WaitUntilLiveAsync(cancellationToken);

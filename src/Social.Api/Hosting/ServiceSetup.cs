@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Social.Api.Admission;
@@ -38,6 +39,7 @@ internal static class ServiceSetup
         services.AddPostgresStores(configuration);
         services.AddRedisReadModels(configuration);
         services.AddRedisSignInFailures();
+        services.AddSocialDataProtection();
         services.AddSocialRealTime(configuration);
         builder.AddSocialSilo();
         builder.AddSocialTelemetry();
@@ -48,6 +50,10 @@ internal static class ServiceSetup
         services.AddSingleton<StoreStatistics>();
         services.AddSocialReadinessChecks();
         services.AddAntiforgery(options => options.Cookie.SameSite = SameSiteMode.Strict);
+        services.AddForwardedHeaders(configuration);
+        services.AddValidatedOptions<HttpsOptions>(configuration, HttpsOptions.Section);
+        services.AddOptions<HstsOptions>().Configure<IOptions<HttpsOptions>>((hsts, https) => hsts.MaxAge = https.Value.HstsMaxAge);
+        services.AddMetricsPort(configuration);
 
         services.AddValidatedOptions<RequestLimitsOptions>(configuration, RequestLimitsOptions.Section);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
@@ -74,7 +80,18 @@ internal static class ServiceSetup
 
     public static void UseSocialPipeline(this WebApplication app)
     {
-        // Outermost, so that it counts the status the client gets: 500s from the exception handler, 401s, 429s.
+        // First, so that everything after it sees the client's address and scheme rather than the load balancer's.
+        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<HttpsOptions>>().Value.Hsts)
+        {
+            // Only on HTTPS requests (as the proxy reports them), and never for localhost.
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // The metrics port answers /metrics only, the API's ports everything else.
+        app.UseMetricsPort();
+        // Outermost of the API's own, so that it counts the status the client gets: 500s from the exception handler, 401s, 429s.
         app.UseMiddleware<CommandMetricsMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

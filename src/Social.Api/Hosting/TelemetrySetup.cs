@@ -7,7 +7,7 @@ namespace Social.Api.Hosting;
 
 /// <summary>
 /// OpenTelemetry: metrics of ASP.NET Core, Orleans and the project (<see cref="SocialMetrics"/>) for Prometheus at
-/// <c>/metrics</c>, and traces from HTTP requests through grain calls, exported over OTLP when
+/// <c>/metrics</c>, served on the metrics port only (<see cref="MetricsPort"/>), and traces from HTTP requests through grain calls, exported over OTLP when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 internal static class TelemetrySetup

@@ -6,9 +6,10 @@ using Social.Infrastructure.Configuration;
 namespace Social.Api.RateLimiting;
 
 /// <summary>
-/// Per-user limits on writes (per client address before sign-in), and a separate per-address limit on sign-in
-/// attempts, each with <c>Retry-After</c> when exceeded. The per-handle limit on wrong passwords is the credentials'
-/// own (Auth/Credentials), as it has to hold across instances.
+/// Per-user limits on writes (per client address before sign-in: behind the load balancer, the address its
+/// <c>X-Forwarded-For</c> gives, see ForwardedHeadersSetup), and a separate per-address limit on sign-in attempts, each
+/// with <c>Retry-After</c> when exceeded. The per-handle limit on wrong passwords is the credentials' own
+/// (Auth/Credentials), as it has to hold across instances.
 /// </summary>
 internal static class WriteRateLimiting
 {

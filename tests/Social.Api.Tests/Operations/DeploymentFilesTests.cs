@@ -110,6 +110,43 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
     }
 
     [Fact]
+    public void Compose_InstancesTrustTheLoadBalancersNetwork_ForItsForwardedHeaders()
+    {
+        var compose = Yaml("docker-compose.yml");
+        var subnet = Text(((YamlMappingNode)Seq(Map(Map(Map(compose, "networks"), "social"), "ipam"), "config")[0])["subnet"]);
+        var nginx = File.ReadAllText(Path.Combine(Root, "deploy/nginx.conf"));
+
+        Assert.Contains("social", Seq(Services().Single(s => s.Name == "lb").Service, "networks").Select(Text));
+        foreach (var (name, service) in Services().Where(s => s.Name.StartsWith("api-", StringComparison.Ordinal)))
+        {
+            var environment = Map(service, "environment").Children.ToDictionary(e => Text(e.Key), e => Text(e.Value));
+            Assert.True(environment.TryGetValue("Social__ForwardedHeaders__KnownNetworks__0", out var trusted), $"{name} trusts no proxy");
+            Assert.Equal(subnet, trusted);
+            AssertValid(new TrustedProxyOptions { KnownNetworks = [trusted] });
+        }
+
+        Assert.Contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;", nginx);
+        Assert.Contains("proxy_set_header X-Forwarded-Proto $scheme;", nginx);
+    }
+
+    [Fact]
+    public void Compose_InstancesExposeTheMetricsPort_AndTheLoadBalancerHidesMetrics()
+    {
+        var nginx = File.ReadAllText(Path.Combine(Root, "deploy/nginx.conf"));
+
+        foreach (var (name, service) in Services().Where(s => s.Name.StartsWith("api-", StringComparison.Ordinal)))
+        {
+            var environment = Map(service, "environment").Children.ToDictionary(e => Text(e.Key), e => Text(e.Value));
+            var port = environment.GetValueOrDefault("Social__Metrics__Port") ?? DefaultMetricsPort;
+            Assert.Contains(port, Seq(service, "expose").Select(Text));
+            Assert.False(service.Children.ContainsKey("ports"), $"{name} publishes ports past the load balancer");
+        }
+
+        Assert.Contains($"EXPOSE {HttpPort} {DefaultMetricsPort} ", File.ReadAllText(Path.Combine(Root, "Dockerfile")));
+        Assert.Matches(@"location = /metrics \{\s*return 404;", nginx);
+    }
+
+    [Fact]
     public void LoadBalancer_SendsToEveryInstanceOnTheHttpPort_AndPassesWebSockets()
     {
         var nginx = File.ReadAllText(Path.Combine(Root, "deploy/nginx.conf"));
@@ -186,6 +223,34 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
         var ports = Seq(container, "ports").Cast<YamlMappingNode>().ToDictionary(p => Text(p["name"]), p => Text(p["containerPort"]));
         Assert.Equal(ConfigMapData()["Social__Cluster__SiloPort"], ports["silo"]);
         Assert.Equal(ConfigMapData()["Social__Cluster__GatewayPort"], ports["gateway"]);
+    }
+
+    [Fact]
+    public void Deployment_ServesMetricsOnItsOwnPort_AnnotatedForPrometheus_AndNotBehindTheService()
+    {
+        var port = ConfigMapData().GetValueOrDefault("Social__Metrics__Port") ?? DefaultMetricsPort;
+        var ports = Seq(Container(), "ports").Cast<YamlMappingNode>().ToDictionary(p => Text(p["name"]), p => Text(p["containerPort"]));
+        var annotations = Map(Map(Map(Map(Deployment(), "spec"), "template"), "metadata"), "annotations");
+        var service = Documents("social-api.yaml").Single(d => Text(d["kind"]) == "Service");
+
+        Assert.Equal(port, ports["metrics"]);
+        Assert.Equal(port, Text(annotations["prometheus.io/port"]));
+        Assert.Equal(TelemetrySetup.MetricsPath, Text(annotations["prometheus.io/path"]));
+        Assert.Equal(["http"], Seq(Map(service, "spec"), "ports").Cast<YamlMappingNode>().Select(p => Text(p["targetPort"])));
+    }
+
+    [Fact]
+    public void ConfigMap_TrustsProxiesBySettingsTheHostAccepts()
+    {
+        var config = ConfigMapData();
+        var trusted = new TrustedProxyOptions
+        {
+            KnownProxies = [.. config.Where(e => e.Key.StartsWith("Social__ForwardedHeaders__KnownProxies__", StringComparison.Ordinal)).Select(e => e.Value)],
+            KnownNetworks = [.. config.Where(e => e.Key.StartsWith("Social__ForwardedHeaders__KnownNetworks__", StringComparison.Ordinal)).Select(e => e.Value)],
+        };
+
+        Assert.True(trusted.IsConfigured, "the ConfigMap trusts no proxy: every client would share the ingress controller's address");
+        AssertValid(trusted);
     }
 
     [Fact]
@@ -283,6 +348,15 @@ public sealed partial class DeploymentFilesTests(ApiFixture api) : IClassFixture
         .Single();
 
     // ---- helpers ----
+
+    private static string DefaultMetricsPort => new MetricsOptions().Port.ToString(CultureInfo.InvariantCulture);
+
+    private static void AssertValid(object options)
+    {
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true),
+            string.Join("; ", errors.Select(e => e.ErrorMessage)));
+    }
 
     private static IEnumerable<(string Name, YamlMappingNode Service)> Services() =>
         Map(Yaml("docker-compose.yml"), "services").Children.Select(s => (Text(s.Key), (YamlMappingNode)s.Value));

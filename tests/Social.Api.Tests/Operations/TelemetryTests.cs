@@ -21,7 +21,7 @@ public sealed class TelemetryTests(ApiFixture api) : IClassFixture<ApiFixture>
         var text = "";
         foreach (var _ in Enumerable.Range(0, 50))
         {
-            var response = await api.CreateClient().GetPathAsync("/metrics");
+            var response = await api.Factory.CreateMetricsClient().GetPathAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             if (text.Contains("social_fanout_deliveries", StringComparison.Ordinal) && text.Contains("social_push_latency", StringComparison.Ordinal))
