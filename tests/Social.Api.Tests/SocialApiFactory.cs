@@ -59,6 +59,7 @@ public sealed class SocialApiFactory(
             ["ConnectionStrings:Redis"] = redis,
             ["Social:Jwt:SigningKey"] = SigningKey,
             ["Social:RateLimit:WritesPerWindow"] = "10000",
+            ["Social:RateLimit:AnonymousReadsPerWindow"] = "1000000",
             // Every client of a test host connects from 127.0.0.1; a class that tests the per-address allowance sets its own.
             ["Social:SignIn:AttemptsPerAddress"] = "10000",
             ["Social:Cluster:ClusterId"] = $"api-tests-{Guid.NewGuid():N}",

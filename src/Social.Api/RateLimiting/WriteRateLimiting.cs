@@ -9,7 +9,8 @@ namespace Social.Api.RateLimiting;
 /// Per-user limits on writes (per client address before sign-in: behind the load balancer, the address its
 /// <c>X-Forwarded-For</c> gives, see ForwardedHeadersSetup), and a separate per-address limit on sign-in attempts, each
 /// with <c>Retry-After</c> when exceeded. The per-handle limit on wrong passwords is the credentials' own
-/// (Auth/Credentials), as it has to hold across instances.
+/// (Auth/Credentials), as it has to hold across instances. Reads without a token are limited per client address too
+/// (every endpoint, known or not: unknown ids are what a scan asks for).
 /// </summary>
 internal static class WriteRateLimiting
 {
@@ -48,6 +49,14 @@ internal static class WriteRateLimiting
                     Window = signIn.AddressWindow,
                     QueueLimit = 0,
                 }));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsAnonymousRead(http)
+                ? RateLimitPartition.GetFixedWindowLimiter($"read:{http.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.AnonymousReadsPerWindow,
+                    Window = limits.Window,
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter(string.Empty));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
@@ -55,6 +64,9 @@ internal static class WriteRateLimiting
                 var (window, detail) = isSignIn
                     ? (signIn.AddressWindow,
                         $"At most {signIn.AttemptsPerAddress} sign-in attempts per {signIn.AddressWindow.TotalSeconds} s from one address; retry after the time in Retry-After.")
+                    : IsAnonymousRead(http)
+                    ? (limits.Window,
+                        $"At most {limits.AnonymousReadsPerWindow} reads per {limits.Window.TotalSeconds} s from one address without signing in; sign in, or retry after the time in Retry-After.")
                     : (limits.Window, $"At most {limits.WritesPerWindow} writes per {limits.Window.TotalSeconds} s; retry after the time in Retry-After.");
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 RetryAfter.Set(http.Response, context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window);
@@ -71,4 +83,9 @@ internal static class WriteRateLimiting
             };
         });
     }
+
+    private static bool IsAnonymousRead(HttpContext http) =>
+        (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        && http.Request.Path.StartsWithSegments("/api")
+        && http.User.Identity?.IsAuthenticated != true;
 }

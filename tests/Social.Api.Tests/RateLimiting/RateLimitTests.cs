@@ -12,6 +12,7 @@ namespace Social.Api.Tests.RateLimiting;
 public sealed class RateLimitedApiFixture(StoresFixture stores) : ApiFixture(stores)
 {
     public const int WritesPerWindow = 3;
+    public const int AnonymousReadsPerWindow = 4;
     public const int SignInsPerAddress = 5;
     public const int FailuresPerHandle = 2;
     public static readonly TimeSpan HandleWindow = TimeSpan.FromSeconds(3);
@@ -22,6 +23,7 @@ public sealed class RateLimitedApiFixture(StoresFixture stores) : ApiFixture(sto
     {
         ["Social:RateLimit:WritesPerWindow"] = WritesPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Social:RateLimit:Window"] = "01:00:00",
+        ["Social:RateLimit:AnonymousReadsPerWindow"] = AnonymousReadsPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Social:SignIn:AttemptsPerAddress"] = SignInsPerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Social:SignIn:AddressWindow"] = "01:00:00",
         ["Social:SignIn:FailuresPerHandle"] = FailuresPerHandle.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -39,6 +41,29 @@ public sealed class RateLimitedApiFixture(StoresFixture stores) : ApiFixture(sto
 public sealed class RateLimitTests(RateLimitedApiFixture api) : IClassFixture<RateLimitedApiFixture>
 {
     private const int Limit = RateLimitedApiFixture.WritesPerWindow;
+
+    [Fact]
+    public async Task AnonymousReads_OneMoreThanTheLimit_Returns429_WhileSignedInReadsAndOtherAddressesGoOn()
+    {
+        var scanner = api.CreateClientFromNewAddress();
+        for (var i = 0; i < RateLimitedApiFixture.AnonymousReadsPerWindow; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await scanner.GetPathAsync($"/api/users/unknown_{i}")).StatusCode);
+        }
+
+        var refused = await scanner.GetPathAsync("/api/users/unknown_next");
+        await ApiAssert.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        // Signed-in reads are not counted, and another address has a bucket of its own.
+        var reader = await SocialApiFactory.SignUpAsync(api.CreateClientFromNewAddress(), Handles.Unique("reader"));
+        for (var i = 0; i <= RateLimitedApiFixture.AnonymousReadsPerWindow; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetPathAsync("/api/timelines/home")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await api.CreateClientFromNewAddress().GetPathAsync("/api/users/unknown_0")).StatusCode);
+    }
 
     [Fact]
     public async Task CreatePost_OneMoreThanTheLimit_Returns429WithRetryAfterAndCreatesNothing()
