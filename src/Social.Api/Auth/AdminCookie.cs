@@ -69,7 +69,7 @@ internal static class AdminCookie
     {
         var handle = context.Principal?.Identity?.Name;
         var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
-        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await users.IsRegisteredAsync(user))
+        if (!await users.IsRegisteredAsync(handle))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

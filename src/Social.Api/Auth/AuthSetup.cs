@@ -56,7 +56,7 @@ internal static class AuthSetup
                     {
                         var handle = context.Principal?.Identity?.Name;
                         var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
-                        if (handle is null || !UserId.TryFromHandle(handle, out var user) || !await users.IsRegisteredAsync(user))
+                        if (!await users.IsRegisteredAsync(handle))
                         {
                             context.Fail("The token's user is not registered.");
                         }

@@ -20,6 +20,10 @@ internal sealed class RegisteredUsers(IGrainFactory grains, TimeProvider clock)
     private readonly ConcurrentDictionary<string, long> _confirmedUntil = new(StringComparer.Ordinal);
     private int _addedSinceSweep;
 
+    /// <summary>Whether the principal names a registered user: a token's or the admin cookie's subject.</summary>
+    public ValueTask<bool> IsRegisteredAsync(string? handle) =>
+        handle is not null && UserId.TryFromHandle(handle, out var user) ? IsRegisteredAsync(user) : ValueTask.FromResult(false);
+
     public async ValueTask<bool> IsRegisteredAsync(UserId user)
     {
         var now = clock.GetTimestamp();

@@ -104,8 +104,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IIdemp
     // Signing in is not one: it has a rate limit of its own, and creates nothing to replay.
     private static bool IsCommand(HttpContext http) =>
         ApiWrites.Is(http.Request)
-        && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WriteRateLimiting.WritesPolicy
-        && !http.Request.Path.StartsWithSegments("/api/auth");
+        && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WriteRateLimiting.WritesPolicy;
 
     // Outcomes that a retry should not simply repeat: not signed in, rate limited, or a failure to try again.
     private static bool IsFinal(int status) =>
