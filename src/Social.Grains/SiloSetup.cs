@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Social.Abstractions.RealTime;
 using Social.Grains.Projections;
+using Social.Grains.Users;
 using Orleans.Serialization;
 
 namespace Social.Grains;
@@ -19,6 +20,7 @@ public static class SiloSetup
         silo.Services.TryAddSingleton<IFeedNotifier, NoFeedNotifier>();
         silo.Services.AddOptions<FeedOptions>();
         silo.Services.AddSingleton<EventPushesFactory>();
+        silo.Services.AddSingleton<AccountErasure>();
         return silo;
     }
 

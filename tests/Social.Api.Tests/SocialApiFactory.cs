@@ -94,6 +94,12 @@ public sealed class SocialApiFactory(
     {
         var registered = await client.PostAsJsonAsync("/api/users", new { handle, displayName = handle.ToUpperInvariant(), password });
         Assert.True(registered.IsSuccessStatusCode, $"registering {handle}: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
+        return await SignInAsync(client, handle, password);
+    }
+
+    /// <summary>Signs <paramref name="client"/> in: it sends the token it gets from then on.</summary>
+    public static async Task<HttpClient> SignInAsync(HttpClient client, string handle, string password = DefaultPassword)
+    {
         var token = await client.PostAsJsonAsync("/api/auth/token", new { handle, password });
         Assert.True(token.IsSuccessStatusCode, $"signing in {handle}: {(int)token.StatusCode} {await token.Content.ReadAsStringAsync()}");
         var body = await token.Content.ReadFromJsonAsync<TokenBody>();
@@ -149,7 +155,7 @@ public sealed class SocialApiFactory(
     /// </summary>
     public static string MintToken(
         string handle, DateTime? expires = null, string signingKey = SigningKey, string issuer = "social", string audience = "social",
-        string algorithm = SecurityAlgorithms.HmacSha256, DateTime? issued = null)
+        string algorithm = SecurityAlgorithms.HmacSha256, DateTime? issued = null, int securityStamp = 0)
     {
         var end = expires ?? DateTime.UtcNow.AddHours(1);
         var start = issued ?? end.AddHours(-1);
@@ -157,7 +163,8 @@ public sealed class SocialApiFactory(
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, handle)]),
+            // A fresh account's security stamp is 0 (one that never changed its password).
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, handle), new Claim("sst", securityStamp.ToString(), ClaimValueTypes.Integer32)]),
             IssuedAt = start,
             NotBefore = start,
             Expires = end,

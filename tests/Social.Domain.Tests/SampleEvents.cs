@@ -16,6 +16,8 @@ internal static class SampleEvents
         new UserUnfollowed(Alice, Bob, T0.AddSeconds(3)),
         new AdministratorGranted(Alice, T0.AddSeconds(3)),
         new AdministratorRevoked(Alice, T0.AddSeconds(3)),
+        new PasswordChanged(Alice, "pbkdf2$new-hash", T0.AddSeconds(3)),
+        new AccountDeleted(Alice, T0.AddSeconds(9)),
         new PostCreated(Post1, Alice, "Hello <world> & " + ThumbsUpMediumSkin, T0.AddSeconds(4)),
         new PostDeleted(Post1, Alice, T0.AddSeconds(5)),
         new CommentAdded(Post1, Comment1, Bob, "Nice", T0.AddSeconds(6)),

@@ -25,12 +25,31 @@ public interface IUserGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<UserSummary> GetSummaryAsync();
 
-    /// <summary>The stored password hash, or null when no such user is registered.</summary>
+    /// <summary>The stored password hash and the security stamp it goes with, or null when there is no such account (never registered, or deleted).</summary>
     [AlwaysInterleave]
-    Task<string?> GetPasswordHashAsync();
+    Task<StoredCredential?> GetCredentialAsync();
+
+    /// <summary>
+    /// The security stamp that tokens must carry, or null when there is no such account: a token issued under an
+    /// older stamp (before a password change) is refused.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<int?> GetSecurityStampAsync();
 
     /// <summary>Changes the display name and/or bio; a null argument keeps the current value.</summary>
     Task<UserView> UpdateProfileAsync(string? displayName, string? bio);
+
+    /// <summary>
+    /// Replaces the password hash, which signs out every session. <paramref name="verifiedStamp"/> is the stamp read with the
+    /// hash the current password was checked against (<see cref="GetCredentialAsync"/>); fails as forbidden if it moved on.
+    /// </summary>
+    Task ChangePasswordAsync(string newPasswordHash, int verifiedStamp);
+
+    /// <summary>
+    /// Deletes the account, its password checked as for <see cref="ChangePasswordAsync"/>. The handle stays taken; what the
+    /// account made leaves every read model, and its personal data every store, shortly after (<c>AccountErasure</c>).
+    /// </summary>
+    Task DeleteAsync(int verifiedStamp);
 
     /// <summary>Follows another user; following twice is not an error. Fails for oneself or an unknown user.</summary>
     Task FollowAsync(UserId followee);
@@ -44,7 +63,13 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> IsAdministratorAsync();
 
-    /// <summary>True when the user is registered.</summary>
+    /// <summary>True when the user is registered and has not deleted the account.</summary>
     [AlwaysInterleave]
     Task<bool> ExistsAsync();
 }
+
+/// <summary>What a password is checked against.</summary>
+/// <param name="PasswordHash">The salted slow hash of the password.</param>
+/// <param name="SecurityStamp">The stamp the hash goes with: a change of password moves it on.</param>
+[GenerateSerializer, Immutable]
+public sealed record StoredCredential([property: Id(0)] string PasswordHash, [property: Id(1)] int SecurityStamp);

@@ -54,7 +54,7 @@ internal static class AdminPages
             return Page(http, antiforgery, returnUrl, "The handle or the password is wrong.", StatusCodes.Status401Unauthorized);
         }
 
-        var principal = AdminCookie.Principal(user);
+        var principal = AdminCookie.Principal(user, result.SecurityStamp);
         if (!(await authorization.AuthorizeAsync(principal, http, AuthSetup.AdminPolicy)).Succeeded)
         {
             return Page(http, antiforgery, returnUrl, $"@{user.Value} is not an administrator.", StatusCodes.Status403Forbidden);

@@ -38,8 +38,8 @@ internal static class AdminCookie
             options.ExpireTimeSpan = TimeSpan.FromHours(1);
             options.SlidingExpiration = false;
             options.LoginPath = SignInPath;
-            // Each request re-checks that the cookie's user still exists, as the bearer scheme does for tokens.
-            options.Events.OnValidatePrincipal = RejectUnregisteredAsync;
+            // Each request re-checks the cookie's user and security stamp, as the bearer scheme does for tokens.
+            options.Events.OnValidatePrincipal = RejectRevokedAsync;
             options.Events.OnRedirectToLogin = context => Challenge(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => Challenge(context, StatusCodes.Status403Forbidden);
         });
@@ -62,14 +62,13 @@ internal static class AdminCookie
             : await next(context);
     }
 
-    public static ClaimsPrincipal Principal(UserId user) =>
-        new(new ClaimsIdentity([new Claim(TokenIssuer.HandleClaim, user.Value)], Scheme, TokenIssuer.HandleClaim, null));
+    public static ClaimsPrincipal Principal(UserId user, int securityStamp) => new(new ClaimsIdentity(
+        [new Claim(TokenIssuer.HandleClaim, user.Value), SecurityStamps.ClaimFor(securityStamp)], Scheme, TokenIssuer.HandleClaim, null));
 
-    private static async Task RejectUnregisteredAsync(CookieValidatePrincipalContext context)
+    private static async Task RejectRevokedAsync(CookieValidatePrincipalContext context)
     {
-        var handle = context.Principal?.Identity?.Name;
-        var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
-        if (!await users.IsRegisteredAsync(handle))
+        var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+        if (!await stamps.IsCurrentAsync(context.Principal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

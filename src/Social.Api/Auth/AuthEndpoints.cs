@@ -34,11 +34,7 @@ internal static class AuthEndpoints
         var result = await credentials.VerifyAsync(request.Handle, request.Password);
         if (result.LockedFor is { } wait)
         {
-            var limits = signIn.Value;
-            RetryAfter.Set(http.Response, wait);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong passwords.",
-                detail: $"This handle had {limits.FailuresPerHandle} wrong passwords within {limits.HandleWindow.TotalMinutes} minutes, "
-                    + "so its sign-in is paused; retry after the time in Retry-After.");
+            return Locked(http, wait, signIn.Value);
         }
 
         if (result.User is not { } user)
@@ -47,7 +43,16 @@ internal static class AuthEndpoints
                 detail: "The handle or the password is wrong.");
         }
 
-        return TypedResults.Ok(tokens.Issue(user));
+        return TypedResults.Ok(tokens.Issue(user, result.SecurityStamp));
+    }
+
+    /// <summary>The answer while a handle's password checks are paused after too many wrong passwords.</summary>
+    public static ProblemHttpResult Locked(HttpContext http, TimeSpan wait, SignInOptions limits)
+    {
+        RetryAfter.Set(http.Response, wait);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many wrong passwords.",
+            detail: $"This handle had {limits.FailuresPerHandle} wrong passwords within {limits.HandleWindow.TotalMinutes} minutes, "
+                + "so its password checks are paused; retry after the time in Retry-After.");
     }
 }
 

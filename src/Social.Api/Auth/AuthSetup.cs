@@ -18,7 +18,7 @@ internal static class AuthSetup
         services.AddValidatedOptions<JwtOptions>(configuration, JwtOptions.Section);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Credentials>();
-        services.AddSingleton<RegisteredUsers>();
+        services.AddSingleton<SecurityStamps>();
         services.AddAuthentication(AdminCookie.Selector).AddJwtBearer().AddAdminCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, options, clock) =>
@@ -51,14 +51,14 @@ internal static class AuthSetup
 
                         return Task.CompletedTask;
                     },
-                    // A well-signed token is not enough: its subject must be a registered user.
+                    // A well-signed token is not enough: its subject must be an account that exists, and no password
+                    // change may have happened since it was issued.
                     OnTokenValidated = async context =>
                     {
-                        var handle = context.Principal?.Identity?.Name;
-                        var users = context.HttpContext.RequestServices.GetRequiredService<RegisteredUsers>();
-                        if (!await users.IsRegisteredAsync(handle))
+                        var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+                        if (!await stamps.IsCurrentAsync(context.Principal))
                         {
-                            context.Fail("The token's user is not registered.");
+                            context.Fail("The token was revoked, or its user does not exist.");
                         }
                     },
                     // The check above cannot be made while the user's grain is unreachable (its silo just died, its store

@@ -39,9 +39,9 @@ internal sealed class Credentials(IGrainFactory grains, PasswordHashing password
         var wrong = false;
         try
         {
-            var hash = await grains.GetGrain<IUserGrain>(user.Value).GetPasswordHashAsync();
-            wrong = !passwords.Verify(hash, password);
-            return wrong ? SignInResult.Wrong : SignInResult.Verified(user);
+            var stored = await grains.GetGrain<IUserGrain>(user.Value).GetCredentialAsync();
+            wrong = !passwords.Verify(stored?.PasswordHash, password);
+            return wrong ? SignInResult.Wrong : SignInResult.Verified(user, stored!.SecurityStamp);
         }
         finally
         {
@@ -70,13 +70,14 @@ internal sealed class Credentials(IGrainFactory grains, PasswordHashing password
 
 /// <summary>The outcome of <see cref="Credentials.VerifyAsync"/>.</summary>
 /// <param name="User">The signed-in user, when the handle and password are right.</param>
+/// <param name="SecurityStamp">The user's security stamp that went with the password checked: tokens carry it.</param>
 /// <param name="LockedFor">When the handle had too many wrong passwords: how long until it may try again.</param>
-internal readonly record struct SignInResult(UserId? User, TimeSpan? LockedFor)
+internal readonly record struct SignInResult(UserId? User, int SecurityStamp, TimeSpan? LockedFor)
 {
     /// <summary>An unknown handle or a wrong password (the caller cannot tell which).</summary>
     public static SignInResult Wrong => default;
 
-    public static SignInResult Verified(UserId user) => new(user, null);
+    public static SignInResult Verified(UserId user, int securityStamp) => new(user, securityStamp, null);
 
-    public static SignInResult Locked(TimeSpan wait) => new(null, wait);
+    public static SignInResult Locked(TimeSpan wait) => new(null, 0, wait);
 }

@@ -18,14 +18,15 @@ internal sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clo
     private readonly SigningCredentials _credentials = new(AuthSetup.SigningKey(options.Value), Algorithm);
     private readonly JsonWebTokenHandler _handler = new();
 
-    public TokenResponse Issue(UserId user)
+    /// <summary>A token for <paramref name="user"/>, good until it expires or the user's security stamp moves on from <paramref name="securityStamp"/>.</summary>
+    public TokenResponse Issue(UserId user, int securityStamp)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _jwt.Issuer,
             Audience = _jwt.Audience,
-            Subject = new ClaimsIdentity([new Claim(HandleClaim, user.Value)]),
+            Subject = new ClaimsIdentity([new Claim(HandleClaim, user.Value), SecurityStamps.ClaimFor(securityStamp)]),
             IssuedAt = now,
             NotBefore = now,
             Expires = now.Add(_jwt.AccessTokenLifetime),

@@ -40,6 +40,7 @@ internal static class UserEndpoints
             .WithSummary("Follows a user; following twice is not an error.");
         me.MapDelete("/following/{handle}", UnfollowAsync).ProducesValidationProblem()
             .WithSummary("Stops following a user; likewise idempotent.");
+        me.MapAccountEndpoints();
         return users;
     }
 

@@ -20,6 +20,8 @@ public static class EventTypes
         ["V1.UserUnfollowed"] = typeof(UserUnfollowed),
         ["V1.AdministratorGranted"] = typeof(AdministratorGranted),
         ["V1.AdministratorRevoked"] = typeof(AdministratorRevoked),
+        ["V1.PasswordChanged"] = typeof(PasswordChanged),
+        ["V1.AccountDeleted"] = typeof(AccountDeleted),
         ["V1.PostCreated"] = typeof(PostCreated),
         ["V1.PostDeleted"] = typeof(PostDeleted),
         ["V1.CommentAdded"] = typeof(CommentAdded),

@@ -13,12 +13,12 @@ public static class PasswordRules
     public const int MaxLength = 128;
     public const string InvalidMessage = "Password must be 8 to 128 characters.";
 
-    /// <summary>Returns the password unchanged, or throws a <see cref="ValidationException"/> (field "password").</summary>
-    public static string Validate(string? password)
+    /// <summary>Returns the password unchanged, or throws a <see cref="ValidationException"/> naming <paramref name="field"/>.</summary>
+    public static string Validate(string? password, string field = "password")
     {
         if (password is null || password.Length < MinLength)
         {
-            throw new ValidationException("password", InvalidMessage);
+            throw new ValidationException(field, InvalidMessage);
         }
 
         var count = 0;
@@ -30,14 +30,14 @@ public static class PasswordRules
             }
             else if (char.IsSurrogate(password[i]))
             {
-                throw new ValidationException("password", "Password contains an invalid character (a lone UTF-16 surrogate).");
+                throw new ValidationException(field, "Password contains an invalid character (a lone UTF-16 surrogate).");
             }
 
             count++;
         }
 
         return count is < MinLength or > MaxLength
-            ? throw new ValidationException("password", InvalidMessage)
+            ? throw new ValidationException(field, InvalidMessage)
             : password;
     }
 }

@@ -45,3 +45,19 @@ public sealed record AdministratorGranted(
 public sealed record AdministratorRevoked(
     [property: Id(0)] UserId UserId,
     [property: Id(1)] DateTimeOffset At) : UserEvent;
+
+/// <summary>The new password's hash; every token issued before it is refused from now on (the security stamp moves on).</summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.PasswordChanged")]
+public sealed record PasswordChanged(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] string PasswordHash,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+/// <summary>
+/// The user deleted their account. The handle stays taken; what the account made (posts, comments, likes, follows
+/// of others) is removed by the erasure this starts, and its personal data is then redacted from the stream.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.AccountDeleted")]
+public sealed record AccountDeleted(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] DateTimeOffset At) : UserEvent;

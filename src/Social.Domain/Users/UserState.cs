@@ -12,6 +12,7 @@ namespace Social.Domain.Users;
 [GenerateSerializer, Alias("Social.Domain.Users.UserState")]
 public sealed class UserState
 {
+    /// <summary>The handle was registered: true for good, a deleted account included (its handle stays taken).</summary>
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public UserId Id { get; set; }
     [Id(2)] public string Handle { get; set; } = string.Empty;
@@ -25,6 +26,17 @@ public sealed class UserState
 
     /// <summary>Granted and revoked by operators only, never by a request of the user's own.</summary>
     [Id(8)] public bool IsAdministrator { get; set; }
+
+    /// <summary>
+    /// Moves on with every password change. Tokens carry the stamp they were issued under, and one with an older stamp
+    /// is refused: so a password change signs out every session.
+    /// </summary>
+    [Id(9)] public int SecurityStamp { get; set; }
+
+    [Id(10)] public bool IsDeleted { get; set; }
+
+    /// <summary>Registered and not deleted: the account can sign in and act.</summary>
+    public bool IsActive => Exists && !IsDeleted;
 
     public UserRegistered Register(string handle, string displayName, string passwordHash, DateTimeOffset at)
     {
@@ -87,6 +99,27 @@ public sealed class UserState
         return IsAdministrator ? new AdministratorRevoked(Id, at) : null;
     }
 
+    /// <summary>
+    /// The caller checked the current password, and read <paramref name="verifiedStamp"/> with the hash it checked it
+    /// against: if the password changed since, that check no longer stands.
+    /// </summary>
+    public PasswordChanged ChangePassword(string newPasswordHash, int verifiedStamp, DateTimeOffset at)
+    {
+        EnsureCurrent(verifiedStamp);
+        ArgumentException.ThrowIfNullOrEmpty(newPasswordHash);
+        return new PasswordChanged(Id, newPasswordHash, at);
+    }
+
+    /// <summary>
+    /// Deletes the account (the password checked as for <see cref="ChangePassword"/>). The user's own follows end
+    /// first, as events, so the follow graph and the counts follow as for any unfollow.
+    /// </summary>
+    public IEnumerable<UserEvent> Delete(int verifiedStamp, DateTimeOffset at)
+    {
+        EnsureCurrent(verifiedStamp);
+        return [.. Following.Order().Select(followee => new UserUnfollowed(Id, followee, at)), new AccountDeleted(Id, at)];
+    }
+
     public void Apply(UserEvent e)
     {
         switch (e)
@@ -97,6 +130,8 @@ public sealed class UserState
             case UserUnfollowed unfollowed: Apply(unfollowed); break;
             case AdministratorGranted: IsAdministrator = true; break;
             case AdministratorRevoked: IsAdministrator = false; break;
+            case PasswordChanged changed: Apply(changed); break;
+            case AccountDeleted: ApplyDeleted(); break;
             default: throw new ArgumentException($"Unknown user event '{e?.GetType().Name}'.", nameof(e));
         }
     }
@@ -122,11 +157,38 @@ public sealed class UserState
 
     public void Apply(UserUnfollowed e) => Following.Remove(e.Followee);
 
+    public void Apply(PasswordChanged e)
+    {
+        PasswordHash = e.PasswordHash;
+        SecurityStamp++;
+    }
+
+    // Nothing personal is kept in memory either; the handle and the registration time stay (the handle is reserved).
+    private void ApplyDeleted()
+    {
+        IsDeleted = true;
+        DisplayName = string.Empty;
+        Bio = string.Empty;
+        PasswordHash = string.Empty;
+        Following.Clear();
+        IsAdministrator = false;
+        SecurityStamp++;
+    }
+
     private void EnsureExists()
     {
-        if (!Exists)
+        if (!IsActive)
         {
             throw new NotFoundException("There is no such user.");
+        }
+    }
+
+    private void EnsureCurrent(int verifiedStamp)
+    {
+        EnsureExists();
+        if (verifiedStamp != SecurityStamp)
+        {
+            throw new ForbiddenException("The password was changed meanwhile; sign in again.");
         }
     }
 }

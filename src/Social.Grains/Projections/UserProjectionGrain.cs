@@ -3,16 +3,18 @@ using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
 using Social.Domain.Ids;
 using Social.Domain.Users;
+using Social.Grains.Users;
 
 namespace Social.Grains.Projections;
 
 /// <summary>
 /// A user's stream into the read models: the profile, both sides of the follower graph, the followed user's recent
-/// posts merged into the follower's home timeline on follow, and taken out again on unfollow.
+/// posts merged into the follower's home timeline on follow, and taken out again on unfollow; and an account's
+/// deletion, whose erasure (<see cref="AccountErasure"/>) it sees through.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
 public sealed class UserProjectionGrain(
-    IEventStore events, IProjectionStore store, EventPushesFactory pushes, IOptions<TimelineOptions> options)
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, AccountErasure erasure, IOptions<TimelineOptions> options)
     : ProjectionGrain(events, store, pushes), IUserProjectionGrain
 {
     protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
@@ -23,6 +25,7 @@ public sealed class UserProjectionGrain(
         ProfileUpdated e => Store.ApplyProfileAsync(StreamId, version, new ProfileRecord(e.UserId, e.DisplayName)),
         UserFollowed e => Store.ApplyFollowAsync(StreamId, version, e.Follower, e.Followee),
         UserUnfollowed e => Store.ApplyUnfollowAsync(StreamId, version, e.Follower, e.Followee),
+        AccountDeleted e => Store.ApplyAccountDeletedAsync(StreamId, version, e.UserId),
         _ => Store.ApplyNothingAsync(StreamId, version),
     };
 
@@ -37,6 +40,9 @@ public sealed class UserProjectionGrain(
                 return true;
             case UserUnfollowed e:
                 await push.PostsRemovedAsync(e.Follower, await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee));
+                return true;
+            case AccountDeleted e:
+                await erasure.EraseAsync(e.UserId);
                 return true;
             default:
                 return false;

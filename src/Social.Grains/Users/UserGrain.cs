@@ -8,7 +8,7 @@ using Social.Grains.EventSourcing;
 
 namespace Social.Grains.Users;
 
-/// <summary>A user account: registration, profile, follow and unfollow, event-sourced in the user's stream.</summary>
+/// <summary>A user account: registration, profile, password, follow and unfollow, deletion; event-sourced in the user's stream.</summary>
 public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, TimeProvider clock)
     : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
 {
@@ -40,11 +40,22 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         return Task.FromResult(new UserSummary(State.Handle, State.DisplayName));
     }
 
-    public Task<string?> GetPasswordHashAsync()
+    public Task<StoredCredential?> GetCredentialAsync()
     {
         ForgetIfEmpty();
-        return Task.FromResult(State.Exists ? State.PasswordHash : null);
+        return Task.FromResult(State.IsActive ? new StoredCredential(State.PasswordHash, State.SecurityStamp) : null);
     }
+
+    public Task<int?> GetSecurityStampAsync()
+    {
+        ForgetIfEmpty();
+        return Task.FromResult(State.IsActive ? State.SecurityStamp : (int?)null);
+    }
+
+    public Task ChangePasswordAsync(string newPasswordHash, int verifiedStamp) =>
+        ExecuteAsync(state => state.ChangePassword(newPasswordHash, verifiedStamp, clock.GetUtcNow()));
+
+    public Task DeleteAsync(int verifiedStamp) => ExecuteAsync(state => state.Delete(verifiedStamp, clock.GetUtcNow()));
 
     public async Task<UserView> UpdateProfileAsync(string? displayName, string? bio)
     {
@@ -75,7 +86,7 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     public Task<bool> ExistsAsync()
     {
         ForgetIfEmpty();
-        return Task.FromResult(State.Exists);
+        return Task.FromResult(State.IsActive);
     }
 
     // A write commits whether or not Redis is up; its answer then carries the counts last seen.
@@ -94,7 +105,7 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     private void EnsureExists()
     {
-        if (!State.Exists)
+        if (!State.IsActive)
         {
             ForgetIfEmpty();
             throw new NotFoundException($"There is no user '{Id}'.");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
+using Social.Abstractions.Users;
 using Social.Infrastructure.Configuration;
 using Social.Infrastructure.EventStore;
 using Social.Infrastructure.Idempotency;
@@ -36,6 +37,7 @@ public static class PostgresSetup
             provider.GetRequiredKeyedService<NpgsqlDataSource>(AppendsKey),
             provider.GetRequiredService<IOptions<EventStoreOptions>>(),
             provider.GetRequiredService<ILogger<PostgresEventStore>>()));
+        services.AddSingleton<IAccountErasureStore>(provider => new PostgresAccountErasure(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IIdempotencyStore>(provider => new PostgresIdempotencyStore(provider.GetRequiredKeyedService<NpgsqlDataSource>(IdempotencyKey)));
         return services;
     }

@@ -87,6 +87,15 @@ internal static class ProjectionScripts
 
     public const string Nothing = Gate + "return 1";
 
+    // What only the deleted user reads or is shown by: their profile and home timeline. Their posts, comments, likes
+    // and follows leave by the events that undo them (the account's erasure). Its side effect is that erasure.
+    // KEYS: checkpoint, user hash, home timeline, late arrivals, merged-at-read set. ARGV: version, user.
+    public const string AccountDeleted = GateWithSideEffects + """
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        redis.call('SREM', KEYS[5], ARGV[2])
+        return 1
+        """;
+
     // A post whose fan-out batch runs after a newer post's fan-out has started may land in a home timeline behind that
     // post (or behind a post of a widely followed author, merged into pages at read time): a client that had seen the
     // newer one would miss it with ?since=, though it is older. For such batches (s:fanout:newest, the newest post

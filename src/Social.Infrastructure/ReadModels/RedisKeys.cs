@@ -41,6 +41,9 @@ internal static class RedisKeys
     /// </summary>
     public static RedisKey AuthoredPosts(UserId user) => $"{Prefix}authored:{user.Value}";
 
+    /// <summary>The posts that landed in a reader's home timeline behind a newer one (see ProjectionScripts: late arrivals).</summary>
+    public static RedisKey LateArrivals(UserId user) => $"{Prefix}late:{user.Value}";
+
     /// <summary>The newest post id whose fan-out has started (see ProjectionScripts: late arrivals).</summary>
     public const string NewestFannedOut = Prefix + "fanout:newest";
 

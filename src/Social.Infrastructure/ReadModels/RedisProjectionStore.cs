@@ -61,6 +61,10 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
     public Task<bool> ApplyLikesChangedAsync(string streamId, long version, PostId post, int delta) =>
         ApplyAsync(ProjectionScripts.LikesChanged, streamId, version, [RedisKeys.Post(post)], [delta]);
 
+    public Task<bool> ApplyAccountDeletedAsync(string streamId, long version, UserId user) =>
+        ApplyAsync(ProjectionScripts.AccountDeleted, streamId, version,
+            [RedisKeys.User(user), RedisKeys.HomeTimeline(user), RedisKeys.LateArrivals(user), RedisKeys.MergedAtRead], [user.Value]);
+
     public Task<bool> ApplyNothingAsync(string streamId, long version) =>
         ApplyAsync(ProjectionScripts.Nothing, streamId, version, [], []);
 

@@ -302,4 +302,51 @@ public sealed class UserStateTests
         Assert.Throws<NotFoundException>(() => Given().GrantAdministrator(T0));
         Assert.Throws<NotFoundException>(() => Given().RevokeAdministrator(T0));
     }
+
+    [Fact]
+    public void ChangePassword_WithTheCurrentStamp_RaisesPasswordChangedAndMovesTheStampOn()
+    {
+        var state = Given(_aliceRegistered);
+
+        var e = state.ChangePassword("pbkdf2$new", verifiedStamp: 0, T0);
+        state.Apply(e);
+
+        Assert.Equal(new PasswordChanged(Alice, "pbkdf2$new", T0), e);
+        Assert.Equal("pbkdf2$new", state.PasswordHash);
+        Assert.Equal(1, state.SecurityStamp);
+    }
+
+    [Fact]
+    public void ChangePassword_CheckedAgainstAnOlderStamp_IsForbidden()
+    {
+        var state = Given(_aliceRegistered, new PasswordChanged(Alice, "pbkdf2$second", T0));
+
+        Assert.Throws<ForbiddenException>(() => state.ChangePassword("pbkdf2$third", verifiedStamp: 0, T0));
+        Assert.Throws<ForbiddenException>(() => state.Delete(verifiedStamp: 0, T0).ToList());
+    }
+
+    [Fact]
+    public void Delete_EndsTheUsersOwnFollowsFirst_ThenDeletesTheAccount()
+    {
+        var state = Given(_aliceRegistered, new UserFollowed(Alice, Carol, T0), new UserFollowed(Alice, Bob, T0));
+
+        var events = state.Delete(verifiedStamp: 0, T0).ToList();
+
+        Assert.Equal<UserEvent>([new UserUnfollowed(Alice, Bob, T0), new UserUnfollowed(Alice, Carol, T0), new AccountDeleted(Alice, T0)], events);
+    }
+
+    [Fact]
+    public void Deleted_KeepsNothingPersonal_KeepsTheHandleTaken_AndRefusesEveryCommand()
+    {
+        var state = Given(_aliceRegistered, new ProfileUpdated(Alice, "Alice", "bio", T0), new AdministratorGranted(Alice, T0), new AccountDeleted(Alice, T0));
+
+        Assert.False(state.IsActive);
+        Assert.Equal((string.Empty, string.Empty, string.Empty), (state.DisplayName, state.Bio, state.PasswordHash));
+        Assert.False(state.IsAdministrator);
+        Assert.Throws<ConflictException>(() => state.Register("alice", "Alice again", Hash, T0));
+        Assert.Throws<NotFoundException>(() => state.UpdateProfile("A", null, T0));
+        Assert.Throws<NotFoundException>(() => state.Follow(Bob, T0));
+        Assert.Throws<NotFoundException>(() => state.ChangePassword(Hash, state.SecurityStamp, T0));
+        Assert.Throws<NotFoundException>(() => state.Delete(state.SecurityStamp, T0).ToList());
+    }
 }

@@ -86,7 +86,7 @@ public sealed class DomainErrorTests(ClusterFixture fixture) : IClassFixture<Clu
             await Assert.ThrowsAsync<NotFoundException>(() => Cluster.User(unknown).UpdateProfileAsync("Name", null)));
         AssertSame(new NotFoundException($"There is no user '{unknown}'."),
             await Assert.ThrowsAsync<NotFoundException>(() => Cluster.User(known).FollowAsync(unknown)));
-        Assert.Null(await Cluster.User(unknown).GetPasswordHashAsync());
+        Assert.Null(await Cluster.User(unknown).GetCredentialAsync());
         Assert.Empty(await Database.ReadAsync(unknown.StreamId));
         Assert.Single(await Database.ReadAsync(known.StreamId));
     }
@@ -173,7 +173,7 @@ public sealed class DomainErrorTests(ClusterFixture fixture) : IClassFixture<Clu
 
         AssertSame(new ConflictException($"The handle '{user}' is taken."), error);
         Assert.Equal("First", (await Cluster.User(user).GetAsync()).DisplayName);
-        Assert.Equal("first-hash", await Cluster.User(user).GetPasswordHashAsync());
+        Assert.Equal("first-hash", (await Cluster.User(user).GetCredentialAsync())!.PasswordHash);
         Assert.Single(await Database.ReadAsync(user.StreamId));
     }
 

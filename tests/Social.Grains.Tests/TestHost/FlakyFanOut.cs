@@ -53,6 +53,8 @@ public sealed class FlakyFanOut
         public Task<bool> ApplyLikesChangedAsync(string streamId, long version, PostId post, int delta) =>
             inner.ApplyLikesChangedAsync(streamId, version, post, delta);
 
+        public Task<bool> ApplyAccountDeletedAsync(string streamId, long version, UserId user) => inner.ApplyAccountDeletedAsync(streamId, version, user);
+
         public Task<bool> ApplyNothingAsync(string streamId, long version) => inner.ApplyNothingAsync(streamId, version);
 
         public IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize) =>

@@ -64,6 +64,8 @@ public sealed class SlowFanOut(TimeSpan delayPerBatch)
         public Task<bool> ApplyLikesChangedAsync(string streamId, long version, PostId post, int delta) =>
             Run(() => inner.ApplyLikesChangedAsync(streamId, version, post, delta));
 
+        public Task<bool> ApplyAccountDeletedAsync(string streamId, long version, UserId user) => Run(() => inner.ApplyAccountDeletedAsync(streamId, version, user));
+
         public Task<bool> ApplyNothingAsync(string streamId, long version) => Run(() => inner.ApplyNothingAsync(streamId, version));
 
         public async IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize)

@@ -30,7 +30,7 @@ public sealed class UserGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
 
         Assert.Equal(new UserView(user.Value, "Ada Lovelace", "Counts things.", 0, 1, 0, registered.CreatedAt), after);
         Assert.Equal(before, after);
-        Assert.Equal(Ids.PasswordHash, await grain.GetPasswordHashAsync());
+        Assert.Equal(Ids.PasswordHash, (await grain.GetCredentialAsync())!.PasswordHash);
     }
 
     [Fact]
