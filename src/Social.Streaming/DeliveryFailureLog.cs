@@ -7,7 +7,8 @@ namespace Social.Streaming;
 /// What happens when a consumer keeps failing: the pulling agent retries it for
 /// <see cref="EventStoreStreamOptions.MaxDeliveryTime"/> (forever by default, so nothing is ever skipped: the consumer's
 /// stream waits and, if the consumer never recovers, its queue's cache fills and the queue stops reading, which shows
-/// as growing lag). If a finite time runs out, this logs the event as an error and the consumer moves on; the queue's
+/// as growing lag; so a consumer gives up on an event that can never succeed itself, as the projections do by parking
+/// its stream). If a finite time runs out, this logs the event as an error and the consumer moves on; the queue's
 /// checkpoint then stays before the event (see <see cref="DeliveryLedger"/>), so the event is delivered again when the
 /// queue next starts. Subscriptions are not faulted: implicit ones cannot be, and a projection must not lose its stream.
 /// </summary>

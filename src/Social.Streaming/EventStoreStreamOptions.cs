@@ -45,7 +45,8 @@ public sealed class EventStoreStreamOptions
     /// How long the pulling agent keeps retrying an event whose consumer keeps failing before it gives up on that event
     /// for that consumer. Forever (<see cref="Timeout.InfiniteTimeSpan"/>) by default: the consumer's stream waits, and
     /// the event is never skipped. With a finite time the consumer moves on, and the queue's checkpoint stays before the
-    /// skipped event, so it is delivered again when the queue next starts.
+    /// skipped event, so it is delivered again when the queue next starts. A store that is down is worth waiting for;
+    /// an event that can never succeed is the consumer's to give up on (the projections park its stream).
     /// </summary>
     public TimeSpan MaxDeliveryTime { get; set; } = Timeout.InfiniteTimeSpan;
 

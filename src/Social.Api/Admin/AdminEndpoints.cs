@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
 using Social.Api.Auth;
+using Social.Domain.Errors;
 using Social.Infrastructure.Diagnostics;
 using Social.Streaming;
 
@@ -19,6 +20,10 @@ internal static class AdminEndpoints
             .WithSummary("Where each projection queue stands: its checkpoint, the event store's head, the lag in events and seconds, and the last rebuild.");
         admin.MapPost("/projections/rebuild", RebuildAsync)
             .WithSummary("Drops every read model and replays the event store into them; returns at once.");
+        admin.MapGet("/projections/parked", ParkedAsync)
+            .WithSummary("The streams whose projection is parked at an event that kept failing, oldest first (at most 500).");
+        admin.MapPost("/projections/parked/{streamId}/redrive", RedriveAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Releases a parked stream and has its projection catch up from where it stopped; parked again if the event still fails.");
         admin.MapGet("/stores", StoresAsync)
             .WithSummary("The event store's head and events per type; Redis's memory and keys per kind.");
         admin.MapGet("/cluster", ClusterAsync)
@@ -54,6 +59,19 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new ProjectionsStatus(report.Head, report.Queues, rebuild));
     }
 
+    private static async Task<Ok<IReadOnlyList<ParkedStream>>> ParkedAsync(IParkedStreams parked, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await parked.ListAsync(limit: 500, cancellationToken));
+
+    private static async Task<Ok<RedriveResult>> RedriveAsync(string streamId, IParkedStreams parked, IGrainFactory grains)
+    {
+        if (!await parked.ReleaseAsync(streamId))
+        {
+            throw new NotFoundException($"The stream '{streamId}' is not parked.");
+        }
+
+        return TypedResults.Ok(new RedriveResult(streamId, await grains.ProjectionOf(streamId).CatchUpAsync()));
+    }
+
     private static async Task<Accepted<RebuildStatus>> RebuildAsync(IGrainFactory grains) =>
         TypedResults.Accepted("/api/admin/projections", await grains.GetGrain<IRebuildGrain>(IRebuildGrain.Key).StartAsync());
 }
@@ -63,6 +81,11 @@ internal static class AdminEndpoints
 /// <param name="Projections">Each queue that feeds the projections, with its checkpoint and lag.</param>
 /// <param name="Rebuild">The current or last rebuild of the read models.</param>
 public sealed record ProjectionsStatus(EventStoreHead? Head, IReadOnlyList<QueueLag> Projections, RebuildStatus Rebuild);
+
+/// <summary>The body of a re-drive's answer.</summary>
+/// <param name="StreamId">The stream re-driven.</param>
+/// <param name="CaughtUp">True when its projection applied everything; false when an event failed again and it is parked again.</param>
+public sealed record RedriveResult(string StreamId, bool CaughtUp);
 
 /// <summary>The body of <c>GET /api/admin/stores</c>.</summary>
 public sealed record StoresStatus(EventStoreHead? Head, EventStoreStatistics EventStore, RedisStatistics Redis);

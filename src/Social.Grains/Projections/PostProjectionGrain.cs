@@ -16,8 +16,8 @@ namespace Social.Grains.Projections;
 [CollectionAgeLimit(Minutes = 2)]
 [ImplicitStreamSubscription(EventStreams.Posts)]
 public sealed class PostProjectionGrain(
-    IEventStore events, IProjectionStore store, EventPushesFactory pushes, IOptions<TimelineOptions> options)
-    : ProjectionGrain(events, store, pushes), IPostProjectionGrain
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store, pushes, parking), IPostProjectionGrain
 {
     private readonly TimelineOptions _options = options.Value;
 

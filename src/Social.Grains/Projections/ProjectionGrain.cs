@@ -10,12 +10,20 @@ namespace Social.Grains.Projections;
 /// Applies one event-store stream's events to the read models, exactly once each and in version order, whatever the
 /// transport does: a redelivered event is skipped, an event that arrives after a gap makes the grain read the missing
 /// ones from the event store first, and side effects (fan-out) left unfinished by a crash are completed before the
-/// next event. So the read models can be dropped and rebuilt, and a silo can die at any point.
+/// next event. So the read models can be dropped and rebuilt, and a silo can die at any point. An event that keeps
+/// failing parks the stream (<see cref="ProjectionParking"/>): its later events wait in the event store until a re-drive.
 /// </summary>
-public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, EventPushesFactory pushes)
+public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking)
     : Grain, IProjectionGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordedEvent>
 {
     private ProjectionCheckpoint? _checkpoint;
+
+    // The event being applied or completed, for the record if it fails; and how often the current one failed.
+    private RecordedEvent? _current;
+    private int _failures;
+
+    // Known to this activation only: a new activation tries the event again (MaxAttempts more times), and parks again.
+    private bool _parked;
 
     protected IProjectionStore Store => store;
 
@@ -25,6 +33,50 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
         await handleFactory.Create<RecordedEvent>().ResumeAsync(this);
 
     public async Task OnNextAsync(RecordedEvent item, StreamSequenceToken? token = null)
+    {
+        if (_parked)
+        {
+            return;
+        }
+
+        try
+        {
+            await ProcessAsync(item);
+            _failures = 0;
+        }
+        catch (Exception e) when (ProjectionParking.IsPoison(e))
+        {
+            // Thrown back to the transport, which delivers the event again a little later, until the attempts run out.
+            if (++_failures < ProjectionParking.MaxAttempts)
+            {
+                throw;
+            }
+
+            await ParkAsync(e, item);
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    public async Task<bool> CatchUpAsync()
+    {
+        _parked = false;
+        _failures = 0;
+        try
+        {
+            await CatchUpCoreAsync();
+            return true;
+        }
+        catch (Exception e) when (ProjectionParking.IsPoison(e))
+        {
+            await ParkAsync(e, failing: null);
+            return false;
+        }
+    }
+
+    private async Task ProcessAsync(RecordedEvent item)
     {
         // A stream's first event on a fresh activation (every new post): nothing can be unfinished before it, and its
         // apply script checks the checkpoint anyway, so the checkpoint is not read first (a Redis round trip per post).
@@ -37,18 +89,14 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
 
         if (item.Version > checkpoint.Applied + 1)
         {
-            await CatchUpAsync();
+            await CatchUpCoreAsync();
             return;
         }
 
         await ApplyOneAsync(item);
     }
 
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
-
-    public async Task CatchUpAsync()
+    private async Task CatchUpCoreAsync()
     {
         _checkpoint = null;
         var checkpoint = await CheckpointAsync();
@@ -68,8 +116,18 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
     /// </summary>
     internal virtual Task<bool> RunSideEffectsAsync(object @event, EventPushes push) => Task.FromResult(false);
 
+    private async Task ParkAsync(Exception error, RecordedEvent? failing)
+    {
+        await parking.ParkAsync(StreamId, _current ?? failing, Math.Max(_failures, 1), error);
+        _parked = true;
+        _failures = 0;
+        _current = null;
+        _checkpoint = null;
+    }
+
     private async Task ApplyOneAsync(RecordedEvent recorded)
     {
+        _current = recorded;
         var @event = EventTypes.Deserialize(recorded.Type, recorded.Data);
         if (!await ApplyAsync(recorded.Version, @event))
         {
@@ -77,7 +135,7 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
             _checkpoint = null;
             if (recorded.Version > (await CheckpointAsync()).Applied)
             {
-                await CatchUpAsync();
+                await CatchUpCoreAsync();
             }
 
             return;
@@ -89,12 +147,14 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
 
     private async Task CompleteSideEffectsAsync(RecordedEvent recorded, object @event)
     {
+        _current = recorded;
         if (await RunSideEffectsAsync(@event, pushes.For(recorded)))
         {
             await store.MarkSideEffectsDoneAsync(StreamId, recorded.Version);
         }
 
         _checkpoint = new ProjectionCheckpoint(recorded.Version, recorded.Version);
+        _current = null;
     }
 
     private async Task<ProjectionCheckpoint> CheckpointAsync()

@@ -45,7 +45,7 @@ public sealed class RebuildGrain(IEventStore events, IProjectionStore store, Tim
                 {
                     if (replayed.Add(recorded.StreamId))
                     {
-                        await ProjectionOf(recorded.StreamId).CatchUpAsync();
+                        await GrainFactory.ProjectionOf(recorded.StreamId).CatchUpAsync();
                     }
                 }
 
@@ -69,16 +69,5 @@ public sealed class RebuildGrain(IEventStore events, IProjectionStore store, Tim
         {
             DelayDeactivation(TimeSpan.Zero);
         }
-    }
-
-    private IProjectionGrain ProjectionOf(string streamId)
-    {
-        var (kind, key) = EventStreams.Split(streamId);
-        return kind switch
-        {
-            EventStreams.Users => GrainFactory.GetGrain<IUserProjectionGrain>(key),
-            EventStreams.Posts => GrainFactory.GetGrain<IPostProjectionGrain>(key),
-            _ => throw new InvalidOperationException($"No projection follows streams of kind '{kind}'."),
-        };
     }
 }

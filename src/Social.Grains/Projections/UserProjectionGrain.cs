@@ -14,8 +14,8 @@ namespace Social.Grains.Projections;
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
 public sealed class UserProjectionGrain(
-    IEventStore events, IProjectionStore store, EventPushesFactory pushes, AccountErasure erasure, IOptions<TimelineOptions> options)
-    : ProjectionGrain(events, store, pushes), IUserProjectionGrain
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, AccountErasure erasure, IOptions<TimelineOptions> options)
+    : ProjectionGrain(events, store, pushes, parking), IUserProjectionGrain
 {
     protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
 

@@ -44,7 +44,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
     private static readonly string UserFollowedName = EventTypes.NameOf(typeof(UserFollowed));
 
     public Task<AccountFootprint> FindFootprintAsync(UserId user, CancellationToken cancellationToken = default) =>
-        RunAsync(async connection =>
+        dataSource.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(FootprintSql, connection);
             foreach (var value in new[] { user.Value, PostCreatedName, CommentAddedName, PostLikedName, UserFollowedName })
@@ -77,7 +77,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
         }, cancellationToken);
 
     public Task RedactAsync(UserId user, CancellationToken cancellationToken = default) =>
-        RunAsync(async connection =>
+        dataSource.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection, transaction);
@@ -102,18 +102,5 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
         }
 
         return command;
-    }
-
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            return await work(connection);
-        }
-        catch (Exception e) when (PostgresFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw PostgresFailures.Unavailable(e);
-        }
     }
 }

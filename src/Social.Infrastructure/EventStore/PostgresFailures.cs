@@ -39,6 +39,20 @@ internal static class PostgresFailures
 
     public static StoreUnavailableException Unavailable(Exception exception) => new(StoreName, exception);
 
+    /// <summary>Runs <paramref name="work"/> on a connection of the pool; a store that cannot be reached is a <see cref="StoreUnavailableException"/>.</summary>
+    public static async Task<T> RunAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            throw Unavailable(e);
+        }
+    }
+
     private static bool IsUnavailableState(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
         || sqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources, too many connections
