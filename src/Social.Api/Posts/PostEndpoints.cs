@@ -29,7 +29,8 @@ internal static class PostEndpoints
         writes.MapDelete("/{id}/comments/{commentId}", DeleteCommentAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Deletes a comment; its author or the post's author may.");
-        writes.MapPut("/{id}/like", LikeAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Likes a post; idempotent.");
+        writes.MapPut("/{id}/like", LikeAsync).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Likes a post; idempotent. 409 once the caller took their like of it back 5 times (a bound on its stream).");
         writes.MapDelete("/{id}/like", UnlikeAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Takes a like back; idempotent.");
         return posts;
     }

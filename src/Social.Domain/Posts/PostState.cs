@@ -24,6 +24,15 @@ public sealed class PostState
 
     [Id(7)] public HashSet<UserId> Likes { get; set; } = [];
 
+    /// <summary>How many times each user took their like back; only users who did are here.</summary>
+    [Id(8)] public Dictionary<UserId, int> Unlikes { get; set; } = [];
+
+    /// <summary>
+    /// How many times one user may take their like of a post back and like it again: the post's stream then holds at
+    /// most 2 × this + 1 like events per user, however often a client toggles.
+    /// </summary>
+    public const int MaxUnlikes = 5;
+
     /// <summary>True when the post exists and is not deleted.</summary>
     public bool IsLive => Exists && !IsDeleted;
 
@@ -84,11 +93,18 @@ public sealed class PostState
             : throw new ForbiddenException("Only the comment's author or the post's author can delete a comment.");
     }
 
-    /// <summary>Returns null when already liked.</summary>
+    /// <summary>Returns null when already liked; a conflict once the user took their like back <see cref="MaxUnlikes"/> times.</summary>
     public PostLiked? Like(UserId by, DateTimeOffset at)
     {
         EnsureLive();
-        return Likes.Contains(by) ? null : new PostLiked(Id, by, at);
+        if (Likes.Contains(by))
+        {
+            return null;
+        }
+
+        return Unlikes.GetValueOrDefault(by) < MaxUnlikes
+            ? new PostLiked(Id, by, at)
+            : throw new ConflictException($"You took your like of this post back {MaxUnlikes} times; it cannot be liked again.");
     }
 
     /// <summary>Returns null when not liked.</summary>
@@ -129,7 +145,11 @@ public sealed class PostState
 
     public void Apply(PostLiked e) => Likes.Add(e.UserId);
 
-    public void Apply(PostUnliked e) => Likes.Remove(e.UserId);
+    public void Apply(PostUnliked e)
+    {
+        Likes.Remove(e.UserId);
+        Unlikes[e.UserId] = Unlikes.GetValueOrDefault(e.UserId) + 1;
+    }
 
     private void EnsureLive()
     {

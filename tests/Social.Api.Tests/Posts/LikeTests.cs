@@ -32,6 +32,25 @@ public sealed class LikeTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Like_AfterFiveTakeBacks_Is409AndAddsNoEvent_TheStreamStaysBounded()
+    {
+        var (author, _) = await api.SignUpAsync("author");
+        var (toggler, _) = await api.SignUpAsync("toggler");
+        var postId = await author.CreatePostIdAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await ApiAssert.NoContentAsync(await toggler.SendAsync(HttpMethod.Put, $"/api/posts/{postId}/like"));
+            await ApiAssert.NoContentAsync(await toggler.SendAsync(HttpMethod.Delete, $"/api/posts/{postId}/like"));
+        }
+
+        var events = await api.Factory.EventsInStreamAsync($"post-{postId}");
+
+        await ApiAssert.ProblemAsync(await toggler.SendAsync(HttpMethod.Put, $"/api/posts/{postId}/like"), HttpStatusCode.Conflict);
+        Assert.Equal(events, await api.Factory.EventsInStreamAsync($"post-{postId}"));
+        await ApiAssert.NoContentAsync(await author.SendAsync(HttpMethod.Put, $"/api/posts/{postId}/like"));
+    }
+
+    [Fact]
     public async Task Like_ByTwoUsersAndTheAuthor_CountsEach()
     {
         var (author, _) = await api.SignUpAsync("author");

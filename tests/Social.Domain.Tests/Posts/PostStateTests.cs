@@ -293,6 +293,21 @@ public sealed class PostStateTests
     }
 
     [Fact]
+    public void Like_AfterTakingItBackTheMaximumNumberOfTimes_ThrowsConflict_OthersStillLike()
+    {
+        var state = Given(_created);
+        for (var i = 0; i < PostState.MaxUnlikes; i++)
+        {
+            state.Apply(state.Like(Bob, T0)!);
+            state.Apply(state.Unlike(Bob, T0)!);
+        }
+
+        Assert.Throws<ConflictException>(() => state.Like(Bob, T0));
+        Assert.NotNull(state.Like(Carol, T0));
+        Assert.Null(state.Unlike(Bob, T0));
+    }
+
+    [Fact]
     public void Apply_LikesAndUnlikes_KeepsTheLikeSet()
     {
         var state = Given(
