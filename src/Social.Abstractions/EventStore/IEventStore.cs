@@ -27,6 +27,9 @@ public interface IEventStore
     /// <summary>Reads a stream's events with a version greater than <paramref name="afterVersion"/>, in version order.</summary>
     Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads at most <paramref name="maxCount"/> of a stream's events after <paramref name="afterVersion"/>, in version order: a long stream a page at a time.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamPageAsync(string streamId, long afterVersion, int maxCount, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Reads up to <paramref name="maxCount"/> events of all streams after <paramref name="after"/>, in commit-safe
     /// order: an event is returned only once every transaction that could commit before it has finished, so a reader

@@ -19,13 +19,11 @@ public sealed class PostState
     [Id(4)] public string Text { get; set; } = string.Empty;
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The live comments by id; a deleted comment is removed.</summary>
-    [Id(6)] public Dictionary<CommentId, CommentState> Comments { get; set; } = [];
+    // Counts only: the comments and the likers themselves are looked up in the stream when a command needs one
+    // (IPostActivity), so a post's memory does not grow with its popularity.
+    [Id(9)] public int CommentCount { get; set; }
 
-    [Id(7)] public HashSet<UserId> Likes { get; set; } = [];
-
-    /// <summary>How many times each user took their like back; only users who did are here.</summary>
-    [Id(8)] public Dictionary<UserId, int> Unlikes { get; set; } = [];
+    [Id(10)] public int LikeCount { get; set; }
 
     /// <summary>
     /// How many times one user may take their like of a post back and like it again: the post's stream then holds at
@@ -62,14 +60,14 @@ public sealed class PostState
     }
 
     /// <summary>
-    /// Returns null when this exact comment (same id, author and text) exists already: a retry;
-    /// throws a conflict when the id is taken by another comment.
+    /// Returns null when this exact comment (same id, author and text) exists already (<paramref name="existing"/>, the
+    /// live comment with that id if there is one): a retry; throws a conflict when the id is taken by another comment.
     /// </summary>
-    public CommentAdded? AddComment(CommentId id, UserId author, string text, DateTimeOffset at)
+    public CommentAdded? AddComment(CommentId id, UserId author, string text, CommentState? existing, DateTimeOffset at)
     {
         EnsureLive();
         var normalized = TextRules.CommentText(text);
-        if (Comments.TryGetValue(id, out var existing))
+        if (existing is not null)
         {
             return existing.AuthorId == author && existing.Text == normalized
                 ? null
@@ -79,11 +77,11 @@ public sealed class PostState
         return new CommentAdded(Id, id, author, normalized, at);
     }
 
-    /// <summary>The comment's author or the post's author may delete a comment.</summary>
-    public CommentDeleted DeleteComment(CommentId id, UserId by, DateTimeOffset at)
+    /// <summary>The comment's author or the post's author may delete a comment (<paramref name="comment"/>: the live one with <paramref name="id"/>, if any).</summary>
+    public CommentDeleted DeleteComment(CommentId id, CommentState? comment, UserId by, DateTimeOffset at)
     {
         EnsureLive();
-        if (!Comments.TryGetValue(id, out var comment))
+        if (comment is null)
         {
             throw new NotFoundException($"There is no comment '{id}' on this post.");
         }
@@ -94,24 +92,24 @@ public sealed class PostState
     }
 
     /// <summary>Returns null when already liked; a conflict once the user took their like back <see cref="MaxUnlikes"/> times.</summary>
-    public PostLiked? Like(UserId by, DateTimeOffset at)
+    public PostLiked? Like(UserId by, LikeRecord record, DateTimeOffset at)
     {
         EnsureLive();
-        if (Likes.Contains(by))
+        if (record.Liked)
         {
             return null;
         }
 
-        return Unlikes.GetValueOrDefault(by) < MaxUnlikes
+        return record.Unlikes < MaxUnlikes
             ? new PostLiked(Id, by, at)
             : throw new ConflictException($"You took your like of this post back {MaxUnlikes} times; it cannot be liked again.");
     }
 
     /// <summary>Returns null when not liked.</summary>
-    public PostUnliked? Unlike(UserId by, DateTimeOffset at)
+    public PostUnliked? Unlike(UserId by, LikeRecord record, DateTimeOffset at)
     {
         EnsureLive();
-        return Likes.Contains(by) ? new PostUnliked(Id, by, at) : null;
+        return record.Liked ? new PostUnliked(Id, by, at) : null;
     }
 
     public void Apply(PostEvent e)
@@ -139,17 +137,13 @@ public sealed class PostState
 
     public void Apply(PostDeleted _) => IsDeleted = true;
 
-    public void Apply(CommentAdded e) => Comments[e.CommentId] = new CommentState(e.CommentId, e.AuthorId, e.Text, e.At);
+    public void Apply(CommentAdded _) => CommentCount++;
 
-    public void Apply(CommentDeleted e) => Comments.Remove(e.CommentId);
+    public void Apply(CommentDeleted _) => CommentCount--;
 
-    public void Apply(PostLiked e) => Likes.Add(e.UserId);
+    public void Apply(PostLiked _) => LikeCount++;
 
-    public void Apply(PostUnliked e)
-    {
-        Likes.Remove(e.UserId);
-        Unlikes[e.UserId] = Unlikes.GetValueOrDefault(e.UserId) + 1;
-    }
+    public void Apply(PostUnliked _) => LikeCount--;
 
     private void EnsureLive()
     {

@@ -17,6 +17,9 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
 {
     private const int MaxAttempts = 3;
 
+    // Events read per round trip when the state is loaded.
+    private const int LoadPageSize = 1000;
+
     /// <summary>The state after the events up to <see cref="Version"/>.</summary>
     protected TState State { get; private set; } = new();
 
@@ -109,14 +112,23 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
         }
     }
 
-    /// <summary>Applies what the stream gained since this activation last read it (written elsewhere: another activation, an operator).</summary>
+    /// <summary>
+    /// Applies what the stream gained since this activation last read it (written elsewhere: another activation, an
+    /// operator), a page at a time, so that a long stream (a popular post's likes) never sits in memory whole.
+    /// </summary>
     protected async Task CatchUpAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var recorded in await store.ReadStreamAsync(StreamId, Version, cancellationToken))
+        IReadOnlyList<RecordedEvent> page;
+        do
         {
-            Apply(State, (TEvent)EventTypes.Deserialize(recorded.Type, recorded.Data));
-            Version = recorded.Version;
+            page = await store.ReadStreamPageAsync(StreamId, Version, LoadPageSize, cancellationToken);
+            foreach (var recorded in page)
+            {
+                Apply(State, (TEvent)EventTypes.Deserialize(recorded.Type, recorded.Data));
+                Version = recorded.Version;
+            }
         }
+        while (page.Count == LoadPageSize);
     }
 
     private static List<EventData> ToEventData(IEnumerable<TEvent> events)

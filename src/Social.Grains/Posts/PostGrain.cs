@@ -8,12 +8,15 @@ using Social.Grains.EventSourcing;
 
 namespace Social.Grains.Posts;
 
-/// <summary>A post with its comments and likes, event-sourced in the post's stream.</summary>
+/// <summary>
+/// A post with its comments and likes, event-sourced in the post's stream. Its state holds their counts only: a command
+/// about one comment or one like looks that up in the stream (<see cref="IPostActivity"/>, one indexed read).
+/// </summary>
 // Posts are made at thousands a second and most are never written to again after their first minutes: collected after
 // two idle minutes (not Orleans's fifteen), an instance holds the posts of the last few minutes, not of the last quarter
 // hour, and its per-activation costs (memory, the runtime's activation counts) stay bounded.
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class PostGrain(IEventStore store, TimeProvider clock)
+public sealed class PostGrain(IEventStore store, IPostActivity activity, TimeProvider clock)
     : EventSourcedGrain<PostState, PostEvent>(store), IPostGrain
 {
     private PostId Id => new(this.GetPrimaryKeyString());
@@ -42,18 +45,35 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
     {
         // An unknown author fails the command before anything is written.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
-        await ExecuteAsync(state => state.AddComment(commentId, author, text, clock.GetUtcNow()));
+        var existing = State.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
+        CommentAdded? added = null;
+        await ExecuteAsync(state => added = state.AddComment(commentId, author, text, existing, clock.GetUtcNow()));
         // Gone only when a replayed request's comment was deleted since it was made.
-        var comment = State.Comments.GetValueOrDefault(commentId) ?? throw new NotFoundException($"There is no comment '{commentId}' on this post.");
+        var comment = added is not null ? new CommentState(commentId, author, added.Text, added.At)
+            : existing ?? throw new NotFoundException($"There is no comment '{commentId}' on this post.");
         return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
     }
 
-    public Task DeleteCommentAsync(CommentId commentId, UserId by) =>
-        ExecuteAsync(state => state.DeleteComment(commentId, by, clock.GetUtcNow()));
+    public async Task DeleteCommentAsync(CommentId commentId, UserId by)
+    {
+        var comment = State.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
+        await ExecuteAsync(state => state.DeleteComment(commentId, comment, by, clock.GetUtcNow()));
+    }
 
-    public Task LikeAsync(UserId by) => ExecuteAsync(state => state.Like(by, clock.GetUtcNow()));
+    public async Task LikeAsync(UserId by)
+    {
+        var like = await FindLikeAsync(by);
+        await ExecuteAsync(state => state.Like(by, like, clock.GetUtcNow()));
+    }
 
-    public Task UnlikeAsync(UserId by) => ExecuteAsync(state => state.Unlike(by, clock.GetUtcNow()));
+    public async Task UnlikeAsync(UserId by)
+    {
+        var like = await FindLikeAsync(by);
+        await ExecuteAsync(state => state.Unlike(by, like, clock.GetUtcNow()));
+    }
+
+    // A post that does not exist has no likes to look up: its decision answers not found.
+    private async Task<LikeRecord> FindLikeAsync(UserId by) => State.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None;
 
     private void EnsureLive()
     {
@@ -65,5 +85,5 @@ public sealed class PostGrain(IEventStore store, TimeProvider clock)
     }
 
     private PostView ToView(UserSummary author) =>
-        new(Id.Value, author, State.Text, State.CreatedAt, State.Comments.Count, State.Likes.Count);
+        new(Id.Value, author, State.Text, State.CreatedAt, State.CommentCount, State.LikeCount);
 }

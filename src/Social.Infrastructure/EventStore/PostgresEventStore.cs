@@ -29,6 +29,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         FROM events
         WHERE stream_id = $1 AND version > $2
         ORDER BY version
+        LIMIT $3
         """;
 
     // Sequence numbers are taken when a row is inserted, not when its transaction commits, so a row with a smaller
@@ -111,15 +112,21 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
-        string streamId, long afterVersion = 0, CancellationToken cancellationToken = default)
+        string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
+        ReadStreamPageAsync(streamId, afterVersion, int.MaxValue, cancellationToken);
+
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamPageAsync(
+        string streamId, long afterVersion, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         return ReadAsync(
             async connection =>
             {
                 await using var command = new NpgsqlCommand(ReadStreamSql, connection);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
                 return await ReadEventsAsync(command, cancellationToken);
             },
             cancellationToken);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
+using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
 using Social.Infrastructure.Configuration;
@@ -39,6 +40,7 @@ public static class PostgresSetup
             provider.GetRequiredService<IOptions<EventStoreOptions>>(),
             provider.GetRequiredService<ILogger<PostgresEventStore>>()));
         services.AddSingleton<IAccountErasureStore>(provider => new PostgresAccountErasure(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IPostActivity>(provider => new PostgresPostActivity(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IParkedStreams>(provider => new PostgresParkedStreams(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IIdempotencyStore>(provider => new PostgresIdempotencyStore(provider.GetRequiredKeyedService<NpgsqlDataSource>(IdempotencyKey)));
         return services;

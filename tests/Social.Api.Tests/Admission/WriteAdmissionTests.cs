@@ -126,6 +126,9 @@ public sealed class WriteAdmissionTests(WriteAdmissionTests.Fixture api) : IClas
         public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long afterVersion = 0, CancellationToken cancellationToken = default) =>
             inner.ReadStreamAsync(streamId, afterVersion, cancellationToken);
 
+        public Task<IReadOnlyList<RecordedEvent>> ReadStreamPageAsync(string streamId, long afterVersion, int maxCount, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamPageAsync(streamId, afterVersion, maxCount, cancellationToken);
+
         public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int maxCount, CancellationToken cancellationToken = default) =>
             inner.ReadAllAsync(after, maxCount, cancellationToken);
     }

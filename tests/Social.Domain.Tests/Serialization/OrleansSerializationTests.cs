@@ -98,8 +98,7 @@ public sealed class OrleansSerializationTests : IDisposable
         copy.Apply(new PostUnliked(Post1, Bob, T0));
 
         AssertSame(NewPostState(), state);
-        Assert.Empty(copy.Comments);
-        Assert.Equal([Carol], copy.Likes);
+        Assert.Equal((0, 1), (copy.CommentCount, copy.LikeCount));
     }
 
     [Fact]
@@ -170,7 +169,6 @@ public sealed class OrleansSerializationTests : IDisposable
         Assert.Equal(
             (expected.Exists, expected.IsDeleted, expected.Id, expected.AuthorId, expected.Text, expected.CreatedAt),
             (actual.Exists, actual.IsDeleted, actual.Id, actual.AuthorId, actual.Text, actual.CreatedAt));
-        Assert.Equal(expected.Comments.OrderBy(c => c.Key), actual.Comments.OrderBy(c => c.Key));
-        Assert.Equal(expected.Likes.Order(), actual.Likes.Order());
+        Assert.Equal((expected.CommentCount, expected.LikeCount), (actual.CommentCount, actual.LikeCount));
     }
 }

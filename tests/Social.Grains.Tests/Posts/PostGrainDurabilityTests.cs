@@ -1,4 +1,7 @@
+using Social.Abstractions.EventStore;
 using Social.Abstractions.Posts;
+using Social.Domain.Events;
+using Social.Domain.Posts;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
 using Social.Grains.Tests.TestHost;
@@ -89,6 +92,32 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         await Assert.ThrowsAsync<NotFoundException>(second.Post(deleted).GetAsync);
         await second.Post(live).DeleteCommentAsync(comment, author);
         Assert.Equal(0, (await second.Post(live).GetAsync()).Comments);
+    }
+
+    [Fact]
+    public async Task PostGrain_WithALongStream_LoadsItInPages_AndKeepsCountsNotTheLikers()
+    {
+        var (author, reader, _) = await RegisterThreeAsync(Cluster);
+        var post = Ids.NewPost();
+        await Cluster.Post(post).CreateAsync(author, "Popular");
+        // 2 500 likes of made-up users, written straight to the stream: more than two pages of the grain's load.
+        var likers = Enumerable.Range(0, 2500).Select(i => new UserId($"liker_{i}")).ToList();
+        var version = 1L;
+        foreach (var chunk in likers.Chunk(500))
+        {
+            version = await fixture.Database.Store.AppendAsync(post.StreamId, version,
+                [.. chunk.Select(user => new EventData(Guid.CreateVersion7(), "V1.PostLiked", EventTypes.Serialize(new PostLiked(post, user, DateTimeOffset.UtcNow)), new EventMetadata()))], cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        await Cluster.DeactivateAsync(Cluster.Post(post));
+
+        Assert.Equal(2500, (await Cluster.Post(post).GetAsync()).Likes);
+        // Each like is known from the stream, not from memory: liking again writes nothing, a new liker counts.
+        await Cluster.Post(post).LikeAsync(likers[1234]);
+        await Cluster.Post(post).LikeAsync(reader);
+        Assert.Equal(2501, (await Cluster.Post(post).GetAsync()).Likes);
+        Assert.Equal(2502, (await fixture.Database.ReadAsync(post.StreamId)).Count);
+        Assert.DoesNotContain(typeof(PostState).GetProperties(), p => p.PropertyType.IsAssignableTo(typeof(System.Collections.IEnumerable)) && p.PropertyType != typeof(string));
     }
 
     private static async Task<(UserId Author, UserId Reader, UserId Other)> RegisterThreeAsync(GrainCluster cluster)

@@ -28,6 +28,12 @@ public sealed class CountingEventStore(IEventStore inner) : IEventStore
         return inner.ReadStreamAsync(streamId, afterVersion, cancellationToken);
     }
 
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamPageAsync(string streamId, long afterVersion, int maxCount, CancellationToken cancellationToken = default)
+    {
+        _reads.AddOrUpdate(streamId, 1, (_, n) => n + 1);
+        return inner.ReadStreamPageAsync(streamId, afterVersion, maxCount, cancellationToken);
+    }
+
     public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int maxCount, CancellationToken cancellationToken = default) =>
         inner.ReadAllAsync(after, maxCount, cancellationToken);
 }

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Npgsql;
+using Social.Abstractions.Posts;
+using Social.Domain.Events;
+using Social.Domain.Ids;
+using Social.Domain.Posts;
+
+namespace Social.Infrastructure.EventStore;
+
+/// <summary>Looks comments and likes up in a post's stream, through the partial indexes of migration 0010.</summary>
+public sealed class PostgresPostActivity(NpgsqlDataSource dataSource) : IPostActivity
+{
+    // The comment's last event: added (and so live) or deleted.
+    private const string CommentSql = """
+        SELECT event_type, data->>'authorId', data->>'text', data->>'at'
+        FROM events
+        WHERE stream_id = $1 AND event_type IN ($3, $4) AND data->>'commentId' = $2
+        ORDER BY version DESC
+        LIMIT 1
+        """;
+
+    private const string LikeSql = """
+        SELECT (array_agg(event_type ORDER BY version DESC))[1], count(*) FILTER (WHERE event_type = $4)
+        FROM events
+        WHERE stream_id = $1 AND event_type IN ($3, $4) AND data->>'userId' = $2
+        """;
+
+    private static readonly string CommentAddedName = EventTypes.NameOf(typeof(CommentAdded));
+    private static readonly string CommentDeletedName = EventTypes.NameOf(typeof(CommentDeleted));
+    private static readonly string PostLikedName = EventTypes.NameOf(typeof(PostLiked));
+    private static readonly string PostUnlikedName = EventTypes.NameOf(typeof(PostUnliked));
+
+    public Task<CommentState?> FindLiveCommentAsync(PostId post, CommentId comment) => dataSource.RunAsync(async connection =>
+    {
+        await using var command = Command(CommentSql, connection, post.StreamId, comment.Value, CommentAddedName, CommentDeletedName);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() && reader.GetString(0) == CommentAddedName
+            ? new CommentState(comment, new UserId(reader.GetString(1)), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture))
+            : null;
+    }, CancellationToken.None);
+
+    public Task<LikeRecord> FindLikeAsync(PostId post, UserId user) => dataSource.RunAsync(async connection =>
+    {
+        await using var command = Command(LikeSql, connection, post.StreamId, user.Value, PostLikedName, PostUnlikedName);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.IsDBNull(0) ? LikeRecord.None : new LikeRecord(reader.GetString(0) == PostLikedName, (int)reader.GetInt64(1));
+    }, CancellationToken.None);
+
+    private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, params string[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+        }
+
+        return command;
+    }
+}
