@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Social.Abstractions.ReadModels;
 using Social.Api.Admission;
 using Social.Api.Auth;
 using Social.Api.Errors;
@@ -45,6 +46,7 @@ internal static class ServiceSetup
         builder.AddSocialTelemetry();
 
         services.AddSingleton<TimelineReader>();
+        services.AddSingleton<IStreamExistence, StreamExistence>();
         services.AddSingleton<TransportLag>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<StoreStatistics>();

@@ -42,13 +42,14 @@ internal static class PostEndpoints
         return TypedResults.Created($"/api/posts/{post.Id}", post);
     }
 
-    private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains) =>
-        TypedResults.Ok(await Post(grains, id).GetAsync());
+    private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains, IStreamExistence streams) =>
+        TypedResults.Ok(await (await ExistingPostAsync(grains, streams, id)).GetAsync());
 
-    private static async Task<Ok<Page<CommentView>>> CommentsAsync(string id, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+    private static async Task<Ok<Page<CommentView>>> CommentsAsync(
+        string id, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
     {
         var post = ParsePostId(id);
-        await grains.GetGrain<IPostGrain>(post.Value).GetAsync();
+        await (await ExistingPostAsync(grains, streams, id)).GetAsync();
         var page = PageQuery.From(limit, cursor, value => CommentId.TryParse(value, out _));
         return TypedResults.Ok(await queries.ReadCommentsAsync(post, page));
     }
@@ -89,6 +90,10 @@ internal static class PostEndpoints
     }
 
     private static IPostGrain Post(IGrainFactory grains, string id) => grains.GetGrain<IPostGrain>(ParsePostId(id).Value);
+
+    // A read of an unknown post is answered without activating a grain for it (a scan of ids leaves nothing behind).
+    private static async Task<IPostGrain> ExistingPostAsync(IGrainFactory grains, IStreamExistence streams, string id) =>
+        await streams.ExistsAsync(ParsePostId(id).StreamId) ? Post(grains, id) : throw new NotFoundException($"There is no post '{id}'.");
 
     // An id that cannot be a post id names no post: 404 without activating a grain for it.
     private static PostId ParsePostId(string id) =>

@@ -24,12 +24,12 @@ internal static class UserEndpoints
             .WithSummary("A user's profile and counts.");
         users.MapGet("/{handle}/posts", PostsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A user's posts, newest first.");
-        users.MapGet("/{handle}/followers", (string handle, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
-                FollowsAsync(handle, FollowDirection.Followers, limit, cursor, grains, queries))
+        users.MapGet("/{handle}/followers", (string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
+                FollowsAsync(handle, FollowDirection.Followers, limit, cursor, grains, streams, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users who follow a user, by handle.");
-        users.MapGet("/{handle}/following", (string handle, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries) =>
-                FollowsAsync(handle, FollowDirection.Following, limit, cursor, grains, queries))
+        users.MapGet("/{handle}/following", (string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
+                FollowsAsync(handle, FollowDirection.Following, limit, cursor, grains, streams, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users a user follows, by handle.");
 
@@ -53,19 +53,20 @@ internal static class UserEndpoints
         return TypedResults.Created($"/api/users/{view.Handle}", view);
     }
 
-    private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IUserGrain>(KnownHandle(handle).Value).GetAsync());
+    private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains, IStreamExistence streams) =>
+        TypedResults.Ok(await grains.GetGrain<IUserGrain>((await RegisteredHandleAsync(streams, handle)).Value).GetAsync());
 
-    private static async Task<Ok<Page<PostView>>> PostsAsync(string handle, string? limit, string? cursor, IGrainFactory grains, TimelineReader timelines)
+    private static async Task<Ok<Page<PostView>>> PostsAsync(
+        string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, TimelineReader timelines)
     {
-        var author = await ExistingUserAsync(grains, handle);
+        var author = await ExistingUserAsync(grains, streams, handle);
         return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.IsPostId)));
     }
 
     private static async Task<Ok<Page<UserSummary>>> FollowsAsync(
-        string handle, FollowDirection direction, string? limit, string? cursor, IGrainFactory grains, IReadModelQueries queries)
+        string handle, FollowDirection direction, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
     {
-        var user = await ExistingUserAsync(grains, handle);
+        var user = await ExistingUserAsync(grains, streams, handle);
         var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out _));
         return TypedResults.Ok(await queries.ReadFollowsAsync(user, direction, page));
     }
@@ -85,10 +86,18 @@ internal static class UserEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<UserId> ExistingUserAsync(IGrainFactory grains, string handle)
+    // Registered and not deleted: only the user's grain knows the second.
+    private static async Task<UserId> ExistingUserAsync(IGrainFactory grains, IStreamExistence streams, string handle)
+    {
+        var user = await RegisteredHandleAsync(streams, handle);
+        return await grains.GetGrain<IUserGrain>(user.Value).ExistsAsync() ? user : throw new NotFoundException($"There is no user '{handle}'.");
+    }
+
+    // A handle no one registered is answered without activating a grain for it (a scan of handles leaves nothing behind).
+    private static async Task<UserId> RegisteredHandleAsync(IStreamExistence streams, string handle)
     {
         var user = KnownHandle(handle);
-        return await grains.GetGrain<IUserGrain>(user.Value).ExistsAsync() ? user : throw new NotFoundException($"There is no user '{handle}'.");
+        return await streams.ExistsAsync(user.StreamId) ? user : throw new NotFoundException($"There is no user '{handle}'.");
     }
 
     // In a path that names an existing user, a malformed handle is simply a user that does not exist.

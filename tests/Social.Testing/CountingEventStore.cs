@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.Idempotency;
 
-namespace Social.Grains.Tests.TestHost;
+namespace Social.Testing;
 
 /// <summary>Passes every call to the real store and counts the stream reads and appends per stream.</summary>
 public sealed class CountingEventStore(IEventStore inner) : IEventStore
