@@ -163,7 +163,8 @@ public sealed class NastyInputTests(NastyInputFixture api) : IClassFixture<Nasty
         }
     }
 
-    // Kestrel itself refuses a NUL in the path, before any middleware runs, so these 400s come without a body.
+    // Kestrel itself refuses a NUL in the path, before any middleware runs, so these 400s come without a body; in a
+    // deployment the load balancer refuses them first, with problem details (LoadBalancerTests).
     public static TheoryData<string> PathsWithEncodedNul => new()
     {
         "/api/users/%00",
