@@ -47,10 +47,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
         dataSource.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(FootprintSql, connection);
-            foreach (var value in new[] { user.Value, PostCreatedName, CommentAddedName, PostLikedName, UserFollowedName })
-            {
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
-            }
+            command.Parameters.AddTexts(user.Value, PostCreatedName, CommentAddedName, PostLikedName, UserFollowedName);
 
             List<PostId> posts = [], likes = [];
             List<(PostId, CommentId)> comments = [];
@@ -96,11 +93,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
     private static NpgsqlBatchCommand Command(string sql, params string[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
-        }
-
+        command.Parameters.AddTexts(values);
         return command;
     }
 }

@@ -50,11 +50,7 @@ public sealed class PostgresPostActivity(NpgsqlDataSource dataSource) : IPostAct
     private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, params string[] values)
     {
         var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
-        }
-
+        command.Parameters.AddTexts(values);
         return command;
     }
 }
