@@ -13,8 +13,8 @@ public interface IAccountErasureStore
     Task<AccountFootprint> FindFootprintAsync(UserId user, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Blanks the user's personal data in every stored event and forgets the responses recorded for their idempotent
-    /// requests, in one transaction. Idempotent.
+    /// Blanks the user's personal data in every stored event, forgets the responses recorded for their idempotent
+    /// requests and drops the snapshots of their streams, in one transaction. Idempotent.
     /// </summary>
     /// <exception cref="EventStore.StoreUnavailableException">The store cannot be reached; nothing was changed.</exception>
     Task RedactAsync(UserId user, CancellationToken cancellationToken = default);

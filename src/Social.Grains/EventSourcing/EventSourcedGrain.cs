@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Social.Abstractions.Commands;
 using Social.Abstractions.EventStore;
 using Social.Domain.Errors;
@@ -9,12 +10,15 @@ namespace Social.Grains.EventSourcing;
 /// A grain whose state is the fold of one stream of the PostgreSQL event store. One straight path, as in Eventuous:
 /// load the stream when the grain activates, and for each command decide events from the state (pure functions of the
 /// domain), append them at the stream's version, then apply them. The append comes before any change to the state, so
-/// a conflict or an unreachable store reaches the caller (409 or 503) with nothing applied.
+/// a conflict or an unreachable store reaches the caller (409 or 503) with nothing applied. A grain whose streams grow
+/// long keeps snapshots (<see cref="SnapshotEvery"/>) and activates from the last one.
 /// </summary>
-public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Grain
+public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnapshotStore? snapshots = null) : Grain
     where TState : class, new()
     where TEvent : class
 {
+    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
+
     private const int MaxAttempts = 3;
 
     // Events read per round trip when the state is loaded.
@@ -28,7 +32,15 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
 
     protected abstract string StreamId { get; }
 
+    /// <summary>
+    /// A snapshot of the state is kept once the stream has grown this many events past the last one, so that the
+    /// next activation reads the snapshot and the events after it; 0 (the default) keeps none.
+    /// </summary>
+    protected virtual int SnapshotEvery => 0;
+
     protected abstract void Apply(TState state, TEvent @event);
+
+    private long _snapshotVersion;
 
     /// <summary>
     /// Reads the stream, unless the command that activates the grain creates it under an id minted for it just now:
@@ -45,7 +57,9 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
         await Task.Yield();
         if (!CommandContext.IsNewStream(StreamId))
         {
+            await RestoreSnapshotAsync(cancellationToken);
             await CatchUpAsync(cancellationToken);
+            await SnapshotIfDueAsync();
         }
     }
 
@@ -94,6 +108,7 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
                 Apply(State, e);
             }
 
+            await SnapshotIfDueAsync();
             return;
         }
     }
@@ -129,6 +144,44 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store) : Gra
             }
         }
         while (page.Count == LoadPageSize);
+    }
+
+    private async Task RestoreSnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (snapshots is null || SnapshotEvery == 0 || await snapshots.ReadAsync(StreamId, cancellationToken) is not { } snapshot)
+        {
+            return;
+        }
+
+        try
+        {
+            State = JsonSerializer.Deserialize<TState>(snapshot.State, SnapshotJson) ?? new TState();
+            Version = _snapshotVersion = snapshot.Version;
+        }
+        catch (JsonException)
+        {
+            // A snapshot this code cannot read (the state's shape changed): the whole stream is read instead.
+            State = new TState();
+            Version = _snapshotVersion = 0;
+        }
+    }
+
+    // A snapshot is a cache: when it cannot be written, the next activation reads more of the stream, and that is all.
+    private async Task SnapshotIfDueAsync()
+    {
+        if (snapshots is null || SnapshotEvery == 0 || Version - _snapshotVersion < SnapshotEvery)
+        {
+            return;
+        }
+
+        try
+        {
+            await snapshots.WriteAsync(StreamId, Version, JsonSerializer.Serialize(State, SnapshotJson));
+            _snapshotVersion = Version;
+        }
+        catch (StoreUnavailableException)
+        {
+        }
     }
 
     private static List<EventData> ToEventData(IEnumerable<TEvent> events)

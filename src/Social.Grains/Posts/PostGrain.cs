@@ -16,12 +16,15 @@ namespace Social.Grains.Posts;
 // two idle minutes (not Orleans's fifteen), an instance holds the posts of the last few minutes, not of the last quarter
 // hour, and its per-activation costs (memory, the runtime's activation counts) stay bounded.
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class PostGrain(IEventStore store, IPostActivity activity, TimeProvider clock)
-    : EventSourcedGrain<PostState, PostEvent>(store), IPostGrain
+public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPostActivity activity, TimeProvider clock)
+    : EventSourcedGrain<PostState, PostEvent>(store, snapshots), IPostGrain
 {
     private PostId Id => new(this.GetPrimaryKeyString());
 
     protected override string StreamId => Id.StreamId;
+
+    // A popular post's likes and comments make a long stream; most posts never reach a snapshot.
+    protected override int SnapshotEvery => 1000;
 
     protected override void Apply(PostState state, PostEvent @event) => state.Apply(@event);
 

@@ -12,6 +12,8 @@ namespace Social.Grains.Users;
 public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, TimeProvider clock)
     : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
 {
+    private static readonly TimeSpan CountsWait = TimeSpan.FromMilliseconds(500);
+
     // The counts last read from the read model, for answering a write while Redis is down.
     private UserCounts _counts = new(Followers: 0, Posts: 0);
 
@@ -89,14 +91,15 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         return Task.FromResult(State.IsActive);
     }
 
-    // A write commits whether or not Redis is up; its answer then carries the counts last seen.
+    // A write commits whether or not Redis is up; its answer then carries the counts last seen. It does not wait for a
+    // Redis that does not answer (the client's own timeout is seconds): the write is done, and the counts are a courtesy.
     private async Task<UserCounts> CountsAfterWriteAsync()
     {
         try
         {
-            _counts = await readModels.ReadCountsAsync(Id);
+            _counts = await readModels.ReadCountsAsync(Id).WaitAsync(CountsWait);
         }
-        catch (StoreUnavailableException)
+        catch (Exception e) when (e is StoreUnavailableException or TimeoutException)
         {
         }
 

@@ -38,6 +38,10 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
         WHERE caller = $1 OR (caller LIKE 'anonymous:%' AND response_location = $2)
         """;
 
+    // Snapshots of write-side state are folds of the events, the post's text included: the user's are dropped, and the
+    // next activation folds the redacted events.
+    private const string DropSnapshotsSql = "DELETE FROM snapshots WHERE state->>'authorId' = $1 OR stream_id = $2";
+
     private static readonly string PostCreatedName = EventTypes.NameOf(typeof(PostCreated));
     private static readonly string CommentAddedName = EventTypes.NameOf(typeof(CommentAdded));
     private static readonly string PostLikedName = EventTypes.NameOf(typeof(PostLiked));
@@ -85,6 +89,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
             }
 
             batch.BatchCommands.Add(Command(ForgetResponsesSql, user.Value, $"/api/users/{user.Value}"));
+            batch.BatchCommands.Add(Command(DropSnapshotsSql, user.Value, user.StreamId));
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;

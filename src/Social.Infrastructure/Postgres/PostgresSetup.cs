@@ -40,6 +40,7 @@ public static class PostgresSetup
             provider.GetRequiredService<IOptions<EventStoreOptions>>(),
             provider.GetRequiredService<ILogger<PostgresEventStore>>()));
         services.AddSingleton<IAccountErasureStore>(provider => new PostgresAccountErasure(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<ISnapshotStore>(provider => new PostgresSnapshotStore(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IPostActivity>(provider => new PostgresPostActivity(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IParkedStreams>(provider => new PostgresParkedStreams(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IIdempotencyStore>(provider => new PostgresIdempotencyStore(provider.GetRequiredKeyedService<NpgsqlDataSource>(IdempotencyKey)));

@@ -120,6 +120,39 @@ public sealed class PostGrainDurabilityTests(ClusterFixture fixture, StoresFixtu
         Assert.DoesNotContain(typeof(PostState).GetProperties(), p => p.PropertyType.IsAssignableTo(typeof(System.Collections.IEnumerable)) && p.PropertyType != typeof(string));
     }
 
+    [Fact]
+    public async Task PostGrain_WithALongStream_ActivatesFromItsSnapshot_AndIgnoresOneItCannotRead()
+    {
+        var (author, reader, _) = await RegisterThreeAsync(Cluster);
+        var post = Ids.NewPost();
+        await Cluster.Post(post).CreateAsync(author, "Popular");
+        var version = 1L;
+        for (var i = 0; i < 3; i++)
+        {
+            version = await fixture.Database.Store.AppendAsync(post.StreamId, version,
+                [.. Enumerable.Range(i * 500, 500).Select(n => new EventData(Guid.CreateVersion7(), "V1.PostLiked",
+                    EventTypes.Serialize(new PostLiked(post, new UserId($"fan_{n}"), DateTimeOffset.UtcNow)), new EventMetadata()))],
+                cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        // The activation that reads the 1 501 events keeps a snapshot; the next one starts from it.
+        await Cluster.DeactivateAsync(Cluster.Post(post));
+        Assert.Equal(1500, (await Cluster.Post(post).GetAsync()).Likes);
+        Assert.Equal(1501, await SnapshotVersionAsync(post));
+        await Cluster.DeactivateAsync(Cluster.Post(post));
+        await Cluster.Post(post).LikeAsync(reader);
+        Assert.Equal(1501, (await Cluster.Post(post).GetAsync()).Likes);
+
+        Assert.Equal(1, await fixture.Database.CountAsync(
+            "WITH spoiled AS (UPDATE snapshots SET state = '{\"exists\": \"not a bool\"}' WHERE stream_id = $1 RETURNING 1) SELECT count(*) FROM spoiled",
+            post.StreamId));
+        await Cluster.DeactivateAsync(Cluster.Post(post));
+        Assert.Equal(1501, (await Cluster.Post(post).GetAsync()).Likes);
+    }
+
+    private Task<long> SnapshotVersionAsync(PostId post) =>
+        fixture.Database.CountAsync("SELECT coalesce(max(version), 0) FROM snapshots WHERE stream_id = $1", post.StreamId);
+
     private static async Task<(UserId Author, UserId Reader, UserId Other)> RegisterThreeAsync(GrainCluster cluster)
     {
         var users = await cluster.RegisterAsync(3);
