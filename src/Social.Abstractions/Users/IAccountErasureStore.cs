@@ -14,9 +14,9 @@ public interface IAccountErasureStore
 
     /// <summary>
     /// Blanks the user's personal data in every stored event, forgets the responses recorded for their idempotent
-    /// requests and drops the snapshots of their streams, in one transaction. Idempotent.
+    /// requests and drops the snapshots of their streams. Idempotent: a failure part way is mended by running it again.
     /// </summary>
-    /// <exception cref="EventStore.StoreUnavailableException">The store cannot be reached; nothing was changed.</exception>
+    /// <exception cref="EventStore.StoreUnavailableException">The store cannot be reached.</exception>
     Task RedactAsync(UserId user, CancellationToken cancellationToken = default);
 }
 

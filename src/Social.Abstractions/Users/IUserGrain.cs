@@ -42,8 +42,9 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>
     /// Replaces the password hash, which signs out every session. <paramref name="verifiedStamp"/> is the stamp read with the
     /// hash the current password was checked against (<see cref="GetCredentialAsync"/>); fails as forbidden if it moved on.
+    /// Answers the new stamp.
     /// </summary>
-    Task ChangePasswordAsync(string newPasswordHash, int verifiedStamp);
+    Task<int> ChangePasswordAsync(string newPasswordHash, int verifiedStamp);
 
     /// <summary>
     /// Deletes the account, its password checked as for <see cref="ChangePasswordAsync"/>. The handle stays taken; what the

@@ -35,8 +35,14 @@ internal sealed class SecurityStamps(IGrainFactory grains, TimeProvider clock)
         && int.TryParse(principal.FindFirst(Claim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var stamp)
         && await CurrentStampAsync(user, stamp) == stamp;
 
-    /// <summary>Forgets what this instance remembers of the user, after a change made through it: its own answers are then exact at once.</summary>
-    public void Forget(UserId user) => _known.TryRemove(user.Value, out _);
+    /// <summary>
+    /// Takes the user's new stamp from a change made through this instance, so that its own answers are exact at once:
+    /// a stamp read that started before the change cannot put the old one back (stamps only grow; the higher is kept).
+    /// </summary>
+    public void Remember(UserId user, int stamp) => _ = Keep(user, stamp, clock.GetTimestamp());
+
+    /// <summary>As <see cref="Remember"/>, for an account deleted through this instance: no token carries its stamp.</summary>
+    public void RememberDeleted(UserId user) => Remember(user, int.MaxValue);
 
     // A token newer than the stamp remembered (issued after a password change made through another instance) means the
     // remembered stamp is out of date: it is asked for again rather than refusing the new token for a second.
@@ -55,7 +61,14 @@ internal sealed class SecurityStamps(IGrainFactory grains, TimeProvider clock)
             return null;
         }
 
-        _known[user.Value] = (now + (long)(Remembered.TotalSeconds * clock.TimestampFrequency), stamp);
+        return Keep(user, stamp, now);
+    }
+
+    // Answers the stamp kept: the higher of this one and one remembered meanwhile.
+    private int Keep(UserId user, int stamp, long now)
+    {
+        var until = now + (long)(Remembered.TotalSeconds * clock.TimestampFrequency);
+        var kept = _known.AddOrUpdate(user.Value, (until, stamp), (_, known) => (until, Math.Max(known.Stamp, stamp))).Stamp;
         if (Interlocked.Increment(ref _addedSinceSweep) >= SweepEvery)
         {
             Interlocked.Exchange(ref _addedSinceSweep, 0);
@@ -68,6 +81,6 @@ internal sealed class SecurityStamps(IGrainFactory grains, TimeProvider clock)
             }
         }
 
-        return stamp;
+        return kept;
     }
 }

@@ -40,8 +40,7 @@ internal static class AccountEndpoints
             return AuthEndpoints.Locked(http, wait, signIn.Value);
         }
 
-        await grains.GetGrain<IUserGrain>(user.Value).ChangePasswordAsync(passwords.Hash(user, newPassword), check.SecurityStamp);
-        stamps.Forget(user);
+        stamps.Remember(user, await grains.GetGrain<IUserGrain>(user.Value).ChangePasswordAsync(passwords.Hash(user, newPassword), check.SecurityStamp));
         return TypedResults.NoContent();
     }
 
@@ -58,7 +57,7 @@ internal static class AccountEndpoints
         }
 
         await grains.GetGrain<IUserGrain>(user.Value).DeleteAsync(check.SecurityStamp);
-        stamps.Forget(user);
+        stamps.RememberDeleted(user);
         return TypedResults.NoContent();
     }
 

@@ -27,7 +27,7 @@ public sealed class PostState
 
     /// <summary>
     /// How many times one user may take their like of a post back and like it again: the post's stream then holds at
-    /// most 2 × this + 1 like events per user, however often a client toggles.
+    /// most 2 × this like events per user (five likes and five take-backs), however often a client toggles.
     /// </summary>
     public const int MaxUnlikes = 5;
 

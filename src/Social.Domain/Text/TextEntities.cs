@@ -6,7 +6,8 @@ namespace Social.Domain.Text;
 
 /// <summary>
 /// The <c>@mentions</c> and <c>#tags</c> of a post or comment (API.md, "Mentions and hashtags"): pure functions of the
-/// text, whose results the events record, so that projections and rebuilds never parse again (and never differently).
+/// text, meant to be called once, when a post or comment is made, with the results recorded in its event, so that
+/// projections and rebuilds never parse again (and never differently).
 /// Both start a word: an <c>@</c> or <c>#</c> right after a letter, digit, mark or <c>_</c> (an e-mail address,
 /// <c>C#</c>) starts nothing. Both are a whole run of word characters: a run that breaks the rules (too long, a
 /// character a handle cannot have) is no mention or tag at all, never a shortened one. Results are lower case, in
@@ -24,11 +25,13 @@ public static class TextEntities
     public static IReadOnlyList<string> Tags(string text) =>
         Runs(text, '#').Where(IsTag).Select(run => run.ToLowerInvariant()).Distinct().ToList();
 
-    private static bool IsTag(string run) =>
-        run.EnumerateRunes().Count() <= MaxTagLength && !run.All(char.IsAsciiDigit) && run.EnumerateRunes().All(IsTagRune);
-
-    // Letters with their combining marks (a tag in a script that writes vowels as marks), digits and _.
-    private static bool IsTagRune(Rune rune) => Rune.IsLetterOrDigit(rune) || rune.Value == '_' || IsMark(rune);
+    // A run holds word characters only (letters with their combining marks, digits, _): it is a tag when it is short
+    // enough and not only digits, of any script.
+    private static bool IsTag(string run)
+    {
+        var runes = run.EnumerateRunes().ToList();
+        return runes.Count <= MaxTagLength && !runes.All(Rune.IsDigit);
+    }
 
     // The word characters after each sigil that starts a word.
     private static IEnumerable<string> Runs(string text, char sigil)

@@ -16,6 +16,8 @@ namespace Social.Grains.Projections;
 public abstract class ProjectionGrain(IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking)
     : Grain, IProjectionGrain, IStreamSubscriptionObserver, IAsyncObserver<RecordedEvent>
 {
+    private const int CatchUpPageSize = 1000;
+
     private ProjectionCheckpoint? _checkpoint;
 
     // The event being applied or completed, for the record if it fails; and how often the current one failed.
@@ -96,14 +98,20 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
         await ApplyOneAsync(item);
     }
 
+    // A page at a time, so that replaying a long stream (a popular post's likes) never holds it in memory whole.
     private async Task CatchUpCoreAsync()
     {
         _checkpoint = null;
-        var checkpoint = await CheckpointAsync();
-        foreach (var recorded in await events.ReadStreamAsync(StreamId, checkpoint.Applied))
+        IReadOnlyList<RecordedEvent> page;
+        do
         {
-            await ApplyOneAsync(recorded);
+            page = await events.ReadStreamPageAsync(StreamId, (await CheckpointAsync()).Applied, CatchUpPageSize);
+            foreach (var recorded in page)
+            {
+                await ApplyOneAsync(recorded);
+            }
         }
+        while (page.Count == CatchUpPageSize);
     }
 
     /// <summary>Applies the event (the stream's <paramref name="version"/>) to the read models; false when the checkpoint did not expect it.</summary>
@@ -164,7 +172,7 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
         {
             // The last event's fan-out did not finish (a crash, or a store failure that made the transport redeliver
             // the event): finish it before anything else.
-            var last = (await events.ReadStreamAsync(StreamId, _checkpoint.Applied - 1))[0];
+            var last = (await events.ReadStreamPageAsync(StreamId, _checkpoint.Applied - 1, maxCount: 1))[0];
             await CompleteSideEffectsAsync(last, EventTypes.Deserialize(last.Type, last.Data));
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
+using Social.Domain.Errors;
 
 namespace Social.Grains.Projections;
 
@@ -16,8 +17,9 @@ public sealed partial class ProjectionParking(IParkedStreams parked, TimeProvide
     /// <summary>Deliveries of one event that fail before its stream is parked; the transport's retries are a few seconds apart at most.</summary>
     public const int MaxAttempts = 5;
 
+    // A conflict is another writer at the same moment (the erasure's commands against users' own): worth retrying.
     public static bool IsPoison(Exception exception) => exception is not (
-        StoreUnavailableException or TimeoutException or OperationCanceledException
+        StoreUnavailableException or TimeoutException or OperationCanceledException or ConflictException
         or SiloUnavailableException or OrleansMessageRejectionException);
 
     /// <exception cref="StoreUnavailableException">The record could not be written: the stream is not parked.</exception>

@@ -42,7 +42,7 @@ public sealed class UserProjectionGrain(
                 await push.PostsRemovedAsync(e.Follower, await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee));
                 return true;
             case AccountDeleted e:
-                await erasure.EraseAsync(e.UserId);
+                await erasure.EraseAsync(e.UserId, e.At);
                 return true;
             default:
                 return false;

@@ -11,19 +11,35 @@ namespace Social.Grains.Users;
 /// taken back, its followers made to unfollow it), so every read model and count follows as for those commands, and a
 /// rebuild gives the same result; then its personal data is blanked in the event store. Every step may run again.
 /// </summary>
-public sealed class AccountErasure(IAccountErasureStore store, IGrainFactory grains)
+public sealed class AccountErasure(IAccountErasureStore store, IGrainFactory grains, TimeProvider clock)
 {
     // Calls in flight at once: enough to hide the round trips, few enough not to crowd out the users' own commands.
     private const int Concurrency = 16;
 
-    public async Task EraseAsync(UserId user)
+    // Other instances honour the account's tokens for up to a second after its deletion, and a command already past
+    // its checks may commit a little later still: what lands by then is undone by a second pass.
+    private static readonly TimeSpan LateCommands = TimeSpan.FromSeconds(3);
+
+    public async Task EraseAsync(UserId user, DateTimeOffset deletedAt)
+    {
+        await UndoFootprintAsync(user);
+        // A rebuild replays old deletions: nothing can still be landing for those.
+        if (LateCommands - (clock.GetUtcNow() - deletedAt) is { Ticks: > 0 } wait)
+        {
+            await Task.Delay(wait, clock);
+            await UndoFootprintAsync(user);
+        }
+
+        await store.RedactAsync(user);
+    }
+
+    private async Task UndoFootprintAsync(UserId user)
     {
         var footprint = await store.FindFootprintAsync(user);
         await UndoEachAsync(footprint.Posts, post => Post(post).DeleteAsync(user));
         await UndoEachAsync(footprint.Comments, comment => Post(comment.Post).DeleteCommentAsync(comment.Comment, user));
         await UndoEachAsync(footprint.Likes, post => Post(post).UnlikeAsync(user));
         await UndoEachAsync(footprint.Followers, follower => grains.GetGrain<IUserGrain>(follower.Value).UnfollowAsync(user));
-        await store.RedactAsync(user);
     }
 
     private IPostGrain Post(PostId post) => grains.GetGrain<IPostGrain>(post.Value);

@@ -54,8 +54,11 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         return Task.FromResult(State.IsActive ? State.SecurityStamp : (int?)null);
     }
 
-    public Task ChangePasswordAsync(string newPasswordHash, int verifiedStamp) =>
-        ExecuteAsync(state => state.ChangePassword(newPasswordHash, verifiedStamp, clock.GetUtcNow()));
+    public async Task<int> ChangePasswordAsync(string newPasswordHash, int verifiedStamp)
+    {
+        await ExecuteAsync(state => state.ChangePassword(newPasswordHash, verifiedStamp, clock.GetUtcNow()));
+        return State.SecurityStamp;
+    }
 
     public Task DeleteAsync(int verifiedStamp) => ExecuteAsync(state => state.Delete(verifiedStamp, clock.GetUtcNow()));
 

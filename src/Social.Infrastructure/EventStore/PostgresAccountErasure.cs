@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 using Social.Abstractions.Users;
 using Social.Domain.Events;
@@ -11,11 +12,18 @@ namespace Social.Infrastructure.EventStore;
 /// Account erasure on the <c>events</c> table. Stored events are otherwise never changed; erasure is the one exception,
 /// and it changes only the payload fields that <see cref="PersonalData"/> lists, to empty strings: every stream keeps
 /// its versions and its history (a post was created, then deleted), so projections, checkpoints and rebuilds are
-/// unaffected, and nothing of the person is left to read. Both statements scan the table (deleting an account is rare;
-/// an index on the owner fields would cost every append).
+/// unaffected, and nothing of the person is left to read. Finding what to change scans the table (deleting an account
+/// is rare; an index on the owner fields would cost every append), in read-only statements: they take no transaction
+/// id, so they never hold back the stream readers, which read only below the oldest transaction still running. The
+/// rows found are then changed by sequence, a thousand per short transaction.
 /// </summary>
 public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccountErasureStore
 {
+    // A scan of a large events table takes long; a timeout would only make the erasure start over.
+    private const int ScanTimeoutSeconds = 600;
+
+    private const int RowsPerUpdate = 1000;
+
     private const string FootprintSql = """
         SELECT event_type, data->>'postId', data->>'commentId', data->>'follower'
         FROM events
@@ -25,11 +33,15 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
         ORDER BY sequence
         """;
 
-    // Rows already blank are left alone, so that erasing again writes nothing.
-    private const string RedactSql = """
-        UPDATE events SET data = data || $3::jsonb
-        WHERE event_type = $1 AND data->>$2 = $4 AND NOT data @> $3::jsonb
+    // The rows holding the user's data: one condition per owner field that PersonalData names (trusted constants).
+    private static readonly string PersonalRowsSql = $"""
+        SELECT sequence, event_type FROM events
+        WHERE {string.Join(" OR ", PersonalData.Locations.GroupBy(l => l.OwnerField)
+            .Select(owner => $"(event_type IN ({string.Join(", ", owner.Select(l => $"'{l.EventType}'"))}) AND data->>'{owner.Key}' = $1)"))}
         """;
+
+    // Rows already blank are left alone, so that erasing again writes nothing.
+    private const string RedactSql = "UPDATE events SET data = data || $2::jsonb WHERE sequence = ANY($1) AND NOT data @> $2::jsonb";
 
     // A registration made with an Idempotency-Key was recorded before there was a caller to scope it to (anonymous),
     // with its response: the profile. It is found by the Location it answered.
@@ -50,7 +62,7 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
     public Task<AccountFootprint> FindFootprintAsync(UserId user, CancellationToken cancellationToken = default) =>
         dataSource.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(FootprintSql, connection);
+            await using var command = new NpgsqlCommand(FootprintSql, connection) { CommandTimeout = ScanTimeoutSeconds };
             command.Parameters.AddTexts(user.Value, PostCreatedName, CommentAddedName, PostLikedName, UserFollowedName);
 
             List<PostId> posts = [], likes = [];
@@ -77,28 +89,44 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
             return new AccountFootprint(posts, comments, [.. likes.Distinct()], [.. followers.Distinct()]);
         }, cancellationToken);
 
-    public Task RedactAsync(UserId user, CancellationToken cancellationToken = default) =>
-        dataSource.RunAsync(async connection =>
+    public async Task RedactAsync(UserId user, CancellationToken cancellationToken = default)
+    {
+        var rows = await dataSource.RunAsync(async connection =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var location in PersonalData.Locations)
+            await using var command = new NpgsqlCommand(PersonalRowsSql, connection) { CommandTimeout = ScanTimeoutSeconds };
+            command.Parameters.AddTexts(user.Value);
+            var found = new List<(long Sequence, string Type)>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var blanks = System.Text.Json.JsonSerializer.Serialize(location.Fields.ToDictionary(field => field, _ => string.Empty));
-                batch.BatchCommands.Add(Command(RedactSql, location.EventType, location.OwnerField, blanks, user.Value));
+                found.Add((reader.GetInt64(0), reader.GetString(1)));
             }
 
-            batch.BatchCommands.Add(Command(ForgetResponsesSql, user.Value, $"/api/users/{user.Value}"));
-            batch.BatchCommands.Add(Command(DropSnapshotsSql, user.Value, user.StreamId));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return true;
+            return found;
         }, cancellationToken);
 
-    private static NpgsqlBatchCommand Command(string sql, params string[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddTexts(values);
-        return command;
+        foreach (var location in PersonalData.Locations)
+        {
+            var blanks = JsonSerializer.Serialize(location.Fields.ToDictionary(field => field, _ => string.Empty));
+            foreach (var chunk in rows.Where(row => row.Type == location.EventType).Select(row => row.Sequence).Chunk(RowsPerUpdate))
+            {
+                await ExecuteAsync(RedactSql, command =>
+                {
+                    command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = chunk });
+                    command.Parameters.AddTexts(blanks);
+                }, cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(ForgetResponsesSql, command => command.Parameters.AddTexts(user.Value, $"/api/users/{user.Value}"), cancellationToken);
+        await ExecuteAsync(DropSnapshotsSql, command => command.Parameters.AddTexts(user.Value, user.StreamId), cancellationToken);
     }
+
+    private Task ExecuteAsync(string sql, Action<NpgsqlCommand> parameters, CancellationToken cancellationToken) =>
+        dataSource.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            parameters(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 }

@@ -29,6 +29,7 @@ public sealed class TextEntitiesTests
     [InlineData("#Orleans #orleans #ORLEANS #redis", new[] { "orleans", "redis" })]
     [InlineData("#café #日本語 #русский", new[] { "café", "日本語", "русский" })]
     [InlineData("#2024 is no tag, #year2024 and #_ are", new[] { "year2024", "_" })]
+    [InlineData("#١٢٣ (Arabic-Indic digits) is no tag either", new string[0])]
     [InlineData("C# and a#b are not tags", new string[0])]
     [InlineData("#, # and #! are not tags", new string[0])]
     [InlineData("(#tag).", new[] { "tag" })]
