@@ -10,10 +10,16 @@ public interface ISnapshotStore
     /// <exception cref="StoreUnavailableException">The store cannot be reached.</exception>
     Task<StateSnapshot?> ReadAsync(string streamId, CancellationToken cancellationToken = default);
 
-    /// <summary>Keeps <paramref name="state"/> (JSON) as the stream's snapshot at <paramref name="version"/>, unless a later one is kept already.</summary>
+    /// <summary>
+    /// Keeps <paramref name="state"/> (JSON, of the state type described by <paramref name="shape"/>) as the stream's
+    /// snapshot at <paramref name="version"/>, unless a later one is kept already.
+    /// </summary>
     /// <exception cref="StoreUnavailableException">The store cannot be reached.</exception>
-    Task WriteAsync(string streamId, long version, string state);
+    Task WriteAsync(string streamId, long version, string shape, string state);
 }
 
 /// <summary>A stream's state as JSON, after the events up to <paramref name="Version"/>.</summary>
-public sealed record StateSnapshot(long Version, string State);
+/// <param name="Version">The last event folded into it.</param>
+/// <param name="Shape">The members of the state type it was written from, and their types.</param>
+/// <param name="State">The state, as JSON.</param>
+public sealed record StateSnapshot(long Version, string Shape, string State);

@@ -19,6 +19,11 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
 {
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
+    // The state type's members and their types: a snapshot written from another shape (a member added, removed or
+    // changed since) would be read into defaults without an error, so it is not read at all.
+    private static readonly string StateShape = string.Join(",",
+        typeof(TState).GetProperties().Where(p => p.CanWrite).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}:{p.PropertyType}"));
+
     private const int MaxAttempts = 3;
 
     // Events read per round trip when the state is loaded.
@@ -67,9 +72,10 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
     /// Decides events from the current state and commits them. When another activation wrote first (possible for a
     /// moment while the cluster changes), the state catches up with the stream and the decision is made again.
     /// When an earlier run of the same request (same <c>Idempotency-Key</c>) already committed to this stream, nothing is
-    /// decided or written again: the command answers from the state that write left.
+    /// decided or written again: the command answers from the state that write left. A decision that needs facts from
+    /// outside the state (<paramref name="decideAsync"/> looks them up) looks them up again when it is made again.
     /// </summary>
-    protected async Task ExecuteAsync(Func<TState, IEnumerable<TEvent?>> decide)
+    protected async Task ExecuteAsync(Func<TState, Task<IEnumerable<TEvent?>>> decideAsync)
     {
         if (CommandContext.CommittedWrite() is { } committed && committed.StreamId == StreamId)
         {
@@ -83,7 +89,7 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
 
         for (var attempt = 1; ; attempt++)
         {
-            var events = decide(State).OfType<TEvent>().ToList();
+            var events = (await decideAsync(State)).OfType<TEvent>().ToList();
             if (events.Count == 0)
             {
                 return;
@@ -113,7 +119,12 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
         }
     }
 
+    protected Task ExecuteAsync(Func<TState, IEnumerable<TEvent?>> decide) => ExecuteAsync(state => Task.FromResult(decide(state)));
+
     protected Task ExecuteAsync(Func<TState, TEvent?> decide) => ExecuteAsync(state => [decide(state)]);
+
+    protected Task ExecuteAsync(Func<TState, Task<TEvent?>> decideAsync) =>
+        ExecuteAsync(async state => (IEnumerable<TEvent?>)[await decideAsync(state)]);
 
     /// <summary>
     /// A query that found no such user or post: the activation holds nothing worth keeping, so it goes once the call
@@ -148,7 +159,8 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
 
     private async Task RestoreSnapshotAsync(CancellationToken cancellationToken)
     {
-        if (snapshots is null || SnapshotEvery == 0 || await snapshots.ReadAsync(StreamId, cancellationToken) is not { } snapshot)
+        if (snapshots is null || SnapshotEvery == 0 || await snapshots.ReadAsync(StreamId, cancellationToken) is not { } snapshot
+            || snapshot.Shape != StateShape)
         {
             return;
         }
@@ -160,7 +172,7 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
         }
         catch (JsonException)
         {
-            // A snapshot this code cannot read (the state's shape changed): the whole stream is read instead.
+            // A snapshot this code cannot read: the whole stream is read instead.
             State = new TState();
             Version = _snapshotVersion = 0;
         }
@@ -176,7 +188,7 @@ public abstract class EventSourcedGrain<TState, TEvent>(IEventStore store, ISnap
 
         try
         {
-            await snapshots.WriteAsync(StreamId, Version, JsonSerializer.Serialize(State, SnapshotJson));
+            await snapshots.WriteAsync(StreamId, Version, StateShape, JsonSerializer.Serialize(State, SnapshotJson));
             _snapshotVersion = Version;
         }
         catch (StoreUnavailableException)

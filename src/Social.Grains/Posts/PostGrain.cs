@@ -48,35 +48,30 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     {
         // An unknown author fails the command before anything is written.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
-        var existing = State.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
+        CommentState? existing = null;
         CommentAdded? added = null;
-        await ExecuteAsync(state => added = state.AddComment(commentId, author, text, existing, clock.GetUtcNow()));
+        await ExecuteAsync(async state =>
+        {
+            existing = state.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
+            return added = state.AddComment(commentId, author, text, existing, clock.GetUtcNow());
+        });
         // Gone only when a replayed request's comment was deleted since it was made.
+        existing ??= added is null ? await activity.FindLiveCommentAsync(Id, commentId) : null;
         var comment = added is not null ? new CommentState(commentId, author, added.Text, added.At)
             : existing ?? throw new NotFoundException($"There is no comment '{commentId}' on this post.");
         return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
     }
 
-    public async Task DeleteCommentAsync(CommentId commentId, UserId by)
-    {
-        var comment = State.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
-        await ExecuteAsync(state => state.DeleteComment(commentId, comment, by, clock.GetUtcNow()));
-    }
+    // The comment or like a command is about is looked up inside the decision, so a decision made again (after another
+    // activation wrote first) looks again. A post that does not exist has none to look up: its decision is not found.
+    public Task DeleteCommentAsync(CommentId commentId, UserId by) => ExecuteAsync(async state =>
+        (PostEvent?)state.DeleteComment(commentId, state.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null, by, clock.GetUtcNow()));
 
-    public async Task LikeAsync(UserId by)
-    {
-        var like = await FindLikeAsync(by);
-        await ExecuteAsync(state => state.Like(by, like, clock.GetUtcNow()));
-    }
+    public Task LikeAsync(UserId by) => ExecuteAsync(async state =>
+        (PostEvent?)state.Like(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
 
-    public async Task UnlikeAsync(UserId by)
-    {
-        var like = await FindLikeAsync(by);
-        await ExecuteAsync(state => state.Unlike(by, like, clock.GetUtcNow()));
-    }
-
-    // A post that does not exist has no likes to look up: its decision answers not found.
-    private async Task<LikeRecord> FindLikeAsync(UserId by) => State.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None;
+    public Task UnlikeAsync(UserId by) => ExecuteAsync(async state =>
+        (PostEvent?)state.Unlike(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
 
     private void EnsureLive()
     {
