@@ -19,6 +19,9 @@ public interface IReadModelQueries
     /// <summary>An author's posts, newest first.</summary>
     Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page);
 
+    /// <summary>The most recent posts with a tag (lower case), newest first.</summary>
+    Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page);
+
     /// <summary>A post's comments, oldest first.</summary>
     Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page);
 

@@ -7,7 +7,9 @@ namespace Social.Abstractions.ReadModels;
 /// <param name="AuthorId">The author.</param>
 /// <param name="Text">The text.</param>
 /// <param name="CreatedAt">When it was created.</param>
-public sealed record PostRecord(PostId Id, UserId AuthorId, string Text, DateTimeOffset CreatedAt);
+/// <param name="Mentions">The handles it mentions.</param>
+/// <param name="Tags">Its tags.</param>
+public sealed record PostRecord(PostId Id, UserId AuthorId, string Text, DateTimeOffset CreatedAt, IReadOnlyList<string> Mentions, IReadOnlyList<string> Tags);
 
 /// <summary>A comment as the read model keeps it.</summary>
 /// <param name="Id">The comment id.</param>
@@ -15,7 +17,8 @@ public sealed record PostRecord(PostId Id, UserId AuthorId, string Text, DateTim
 /// <param name="AuthorId">The author.</param>
 /// <param name="Text">The text.</param>
 /// <param name="CreatedAt">When it was written.</param>
-public sealed record CommentRecord(CommentId Id, PostId PostId, UserId AuthorId, string Text, DateTimeOffset CreatedAt);
+/// <param name="Mentions">The handles it mentions.</param>
+public sealed record CommentRecord(CommentId Id, PostId PostId, UserId AuthorId, string Text, DateTimeOffset CreatedAt, IReadOnlyList<string> Mentions);
 
 /// <summary>What the read model keeps of a profile: what pages show beside a handle (the rest is the user grain's).</summary>
 /// <param name="Id">The user.</param>

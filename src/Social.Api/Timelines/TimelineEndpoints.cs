@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Api.Auth;
+using Social.Domain.Errors;
 using Social.Domain.Ids;
+using Social.Domain.Text;
 
 namespace Social.Api.Timelines;
 
-/// <summary><c>GET /api/timelines/home</c>: the caller's home timeline, newest first.</summary>
+/// <summary><c>GET /api/timelines/home</c>, the caller's home timeline, and <c>GET /api/tags/{tag}/posts</c>, a tag's: newest first.</summary>
 internal static class TimelineEndpoints
 {
     public static void MapTimelineEndpoints(this IEndpointRouteBuilder app)
@@ -14,6 +16,18 @@ internal static class TimelineEndpoints
         app.MapGet("/api/timelines/home", HomeAsync).RequireAuthorization().WithTags("Timelines")
             .ProducesValidationProblem()
             .WithSummary("The caller's posts and those of everyone they follow, newest first; ?since= gives only newer ones.");
+        app.MapGet("/api/tags/{tag}/posts", TagAsync).WithTags("Timelines").ProducesValidationProblem()
+            .WithSummary("The most recent posts with a tag (as many as a timeline keeps, 800 by default), newest first; the tag is case-insensitive.");
+    }
+
+    private static async Task<Ok<Page<PostView>>> TagAsync(string tag, TimelineReader timelines, string? limit, string? cursor)
+    {
+        if (!TextEntities.TryNormalizeTag(tag, out var normalized))
+        {
+            throw new ValidationException("tag", $"A tag is 1 to {TextEntities.MaxTagLength} letters, digits or _, not only digits.");
+        }
+
+        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, IsPostId)));
     }
 
     private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, string? limit, string? cursor, string? since) =>

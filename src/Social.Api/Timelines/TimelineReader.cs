@@ -17,6 +17,9 @@ internal sealed class TimelineReader(IReadModelQueries queries, IGrainFactory gr
     public async Task<Page<PostView>> UserAsync(UserId author, PageRequest page) =>
         await HydrateAsync(await queries.ReadUserTimelineAsync(author, page));
 
+    public async Task<Page<PostView>> TagAsync(string tag, PageRequest page) =>
+        await HydrateAsync(await queries.ReadTagTimelineAsync(tag, page));
+
     private async Task<Page<PostView>> HydrateAsync(TimelinePage page)
     {
         var views = await Task.WhenAll(page.Items.Select(entry => entry.View is { } view ? Task.FromResult<PostView?>(view) : RebuildAsync(entry.PostId)));

@@ -10,8 +10,11 @@ namespace Social.Domain.Events;
 /// </summary>
 public static class PersonalData
 {
-    /// <summary>The events of <paramref name="EventType"/> whose <paramref name="OwnerField"/> is the user hold their data in <paramref name="Fields"/>.</summary>
-    public sealed record Location(string EventType, string OwnerField, IReadOnlyList<string> Fields);
+    /// <summary>
+    /// The events of <paramref name="EventType"/> whose <paramref name="OwnerField"/> is the user hold their data in
+    /// <paramref name="Fields"/> (texts, blanked to empty strings) and <paramref name="ListFields"/> (lists, blanked to empty lists).
+    /// </summary>
+    public sealed record Location(string EventType, string OwnerField, IReadOnlyList<string> Fields, IReadOnlyList<string>? ListFields = null);
 
     /// <summary>Every place, by stored event name and JSON field name (the names in <see cref="EventTypes.JsonOptions"/>).</summary>
     public static IReadOnlyList<Location> Locations { get; } =
@@ -19,7 +22,8 @@ public static class PersonalData
         new(EventTypes.NameOf(typeof(UserRegistered)), "userId", ["displayName", "passwordHash"]),
         new(EventTypes.NameOf(typeof(ProfileUpdated)), "userId", ["displayName", "bio"]),
         new(EventTypes.NameOf(typeof(PasswordChanged)), "userId", ["passwordHash"]),
-        new(EventTypes.NameOf(typeof(PostCreated)), "authorId", ["text"]),
-        new(EventTypes.NameOf(typeof(CommentAdded)), "authorId", ["text"]),
+        // Mentions and tags are parsed from the text: they would tell part of it.
+        new(EventTypes.NameOf(typeof(PostCreated)), "authorId", ["text"], ["mentions", "tags"]),
+        new(EventTypes.NameOf(typeof(CommentAdded)), "authorId", ["text"], ["mentions"]),
     ];
 }

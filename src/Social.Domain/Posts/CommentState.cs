@@ -8,4 +8,5 @@ public sealed record CommentState(
     [property: Id(0)] CommentId Id,
     [property: Id(1)] UserId AuthorId,
     [property: Id(2)] string Text,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] IReadOnlyList<string> Mentions);

@@ -7,12 +7,18 @@ namespace Social.Domain.Posts;
 [GenerateSerializer, Alias("Social.Domain.Posts.PostEvent")]
 public abstract record PostEvent;
 
+/// <summary>
+/// A new post, with the users it mentions (registered when it was made) and its tags, parsed once here so that
+/// projections and rebuilds never parse again. Null in posts made before mentions and tags were recorded: none.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Social.Domain.Posts.PostCreated")]
 public sealed record PostCreated(
     [property: Id(0)] PostId PostId,
     [property: Id(1)] UserId AuthorId,
     [property: Id(2)] string Text,
-    [property: Id(3)] DateTimeOffset At) : PostEvent;
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] IReadOnlyList<string>? Mentions = null,
+    [property: Id(5)] IReadOnlyList<string>? Tags = null) : PostEvent;
 
 [GenerateSerializer, Immutable, Alias("Social.Domain.Posts.PostDeleted")]
 public sealed record PostDeleted(
@@ -20,13 +26,15 @@ public sealed record PostDeleted(
     [property: Id(1)] UserId AuthorId,
     [property: Id(2)] DateTimeOffset At) : PostEvent;
 
+/// <summary>A comment, with the users it mentions as for <see cref="PostCreated"/>.</summary>
 [GenerateSerializer, Immutable, Alias("Social.Domain.Posts.CommentAdded")]
 public sealed record CommentAdded(
     [property: Id(0)] PostId PostId,
     [property: Id(1)] CommentId CommentId,
     [property: Id(2)] UserId AuthorId,
     [property: Id(3)] string Text,
-    [property: Id(4)] DateTimeOffset At) : PostEvent;
+    [property: Id(4)] DateTimeOffset At,
+    [property: Id(5)] IReadOnlyList<string>? Mentions = null) : PostEvent;
 
 [GenerateSerializer, Immutable, Alias("Social.Domain.Posts.CommentDeleted")]
 public sealed record CommentDeleted(

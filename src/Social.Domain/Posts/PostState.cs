@@ -18,6 +18,8 @@ public sealed class PostState
     [Id(3)] public UserId AuthorId { get; set; }
     [Id(4)] public string Text { get; set; } = string.Empty;
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(11)] public IReadOnlyList<string> Mentions { get; set; } = [];
+    [Id(12)] public IReadOnlyList<string> Tags { get; set; } = [];
 
     // Counts only: the comments and the likers themselves are looked up in the stream when a command needs one
     // (IPostActivity), so a post's memory does not grow with its popularity.
@@ -36,9 +38,10 @@ public sealed class PostState
 
     /// <summary>
     /// Returns null when this exact command already created the post (same id, author and text:
-    /// a retry); throws a conflict when the id is taken by something else.
+    /// a retry); throws a conflict when the id is taken by something else. The post mentions the users of
+    /// <see cref="TextEntities.Mentions"/> for whom <paramref name="isUser"/> holds.
     /// </summary>
-    public PostCreated? Create(PostId id, UserId author, string text, DateTimeOffset at)
+    public PostCreated? Create(PostId id, UserId author, string text, Func<string, bool> isUser, DateTimeOffset at)
     {
         var normalized = TextRules.PostText(text);
         if (Exists)
@@ -48,7 +51,7 @@ public sealed class PostState
                 : throw new ConflictException($"A post with the id '{id}' already exists.");
         }
 
-        return new PostCreated(id, author, normalized, at);
+        return new PostCreated(id, author, normalized, at, [.. TextEntities.Mentions(normalized).Where(isUser)], TextEntities.Tags(normalized));
     }
 
     public PostDeleted Delete(UserId by, DateTimeOffset at)
@@ -62,8 +65,9 @@ public sealed class PostState
     /// <summary>
     /// Returns null when this exact comment (same id, author and text) exists already (<paramref name="existing"/>, the
     /// live comment with that id if there is one): a retry; throws a conflict when the id is taken by another comment.
+    /// Mentions as for <see cref="Create"/>.
     /// </summary>
-    public CommentAdded? AddComment(CommentId id, UserId author, string text, CommentState? existing, DateTimeOffset at)
+    public CommentAdded? AddComment(CommentId id, UserId author, string text, CommentState? existing, Func<string, bool> isUser, DateTimeOffset at)
     {
         EnsureLive();
         var normalized = TextRules.CommentText(text);
@@ -74,7 +78,7 @@ public sealed class PostState
                 : throw new ConflictException($"A comment with the id '{id}' already exists.");
         }
 
-        return new CommentAdded(Id, id, author, normalized, at);
+        return new CommentAdded(Id, id, author, normalized, at, [.. TextEntities.Mentions(normalized).Where(isUser)]);
     }
 
     /// <summary>The comment's author or the post's author may delete a comment (<paramref name="comment"/>: the live one with <paramref name="id"/>, if any).</summary>
@@ -133,6 +137,8 @@ public sealed class PostState
         AuthorId = e.AuthorId;
         Text = e.Text;
         CreatedAt = e.At;
+        Mentions = e.Mentions ?? [];
+        Tags = e.Tags ?? [];
     }
 
     public void Apply(PostDeleted _) => IsDeleted = true;

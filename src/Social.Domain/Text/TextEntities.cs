@@ -25,6 +25,13 @@ public static class TextEntities
     public static IReadOnlyList<string> Tags(string text) =>
         Runs(text, '#').Where(IsTag).Select(run => run.ToLowerInvariant()).Distinct().ToList();
 
+    /// <summary>A tag as a client names it (without the <c>#</c>), in lower case; false when it cannot be a tag.</summary>
+    public static bool TryNormalizeTag(string name, out string tag)
+    {
+        tag = Tags("#" + name) is [var only] && only == name.ToLowerInvariant() ? only : string.Empty;
+        return tag.Length > 0;
+    }
+
     // A run holds word characters only (letters with their combining marks, digits, _): it is a tag when it is short
     // enough and not only digits, of any script.
     private static bool IsTag(string run)

@@ -4,6 +4,7 @@ using Social.Abstractions.Users;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
 using Social.Domain.Posts;
+using Social.Domain.Text;
 using Social.Grains.EventSourcing;
 
 namespace Social.Grains.Posts;
@@ -32,7 +33,8 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     {
         // An unknown author fails the command before anything is written; the summary is also the view's author.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
-        await ExecuteAsync(state => state.Create(Id, author, text, clock.GetUtcNow()));
+        var users = await MentionedUsersAsync(TextRules.PostText(text));
+        await ExecuteAsync(state => state.Create(Id, author, text, users.Contains, clock.GetUtcNow()));
         return ToView(summary);
     }
 
@@ -48,18 +50,19 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     {
         // An unknown author fails the command before anything is written.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
+        var users = await MentionedUsersAsync(TextRules.CommentText(text));
         CommentState? existing = null;
         CommentAdded? added = null;
         await ExecuteAsync(async state =>
         {
             existing = state.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null;
-            return added = state.AddComment(commentId, author, text, existing, clock.GetUtcNow());
+            return added = state.AddComment(commentId, author, text, existing, users.Contains, clock.GetUtcNow());
         });
         // Gone only when a replayed request's comment was deleted since it was made.
         existing ??= added is null ? await activity.FindLiveCommentAsync(Id, commentId) : null;
-        var comment = added is not null ? new CommentState(commentId, author, added.Text, added.At)
+        var comment = added is not null ? new CommentState(commentId, author, added.Text, added.At, added.Mentions ?? [])
             : existing ?? throw new NotFoundException($"There is no comment '{commentId}' on this post.");
-        return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt);
+        return new CommentView(commentId.Value, Id.Value, summary, comment.Text, comment.CreatedAt, comment.Mentions);
     }
 
     // The comment or like a command is about is looked up inside the decision, so a decision made again (after another
@@ -73,6 +76,15 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     public Task UnlikeAsync(UserId by) => ExecuteAsync(async state =>
         (PostEvent?)state.Unlike(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
 
+    // Which of the handles a text mentions belong to registered users, asked of their grains together (most texts
+    // mention nobody, and this asks nothing).
+    private async Task<HashSet<string>> MentionedUsersAsync(string normalizedText)
+    {
+        var handles = TextEntities.Mentions(normalizedText);
+        var exists = await Task.WhenAll(handles.Select(handle => GrainFactory.GetGrain<IUserGrain>(handle).ExistsAsync()));
+        return [.. handles.Where((_, i) => exists[i])];
+    }
+
     private void EnsureLive()
     {
         if (!State.IsLive)
@@ -83,5 +95,5 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     }
 
     private PostView ToView(UserSummary author) =>
-        new(Id.Value, author, State.Text, State.CreatedAt, State.CommentCount, State.LikeCount);
+        new(Id.Value, author, State.Text, State.CreatedAt, State.CommentCount, State.LikeCount, State.Mentions, State.Tags);
 }

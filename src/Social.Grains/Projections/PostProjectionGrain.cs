@@ -25,9 +25,9 @@ public sealed class PostProjectionGrain(
 
     protected override Task<bool> ApplyAsync(long version, object @event) => @event switch
     {
-        PostCreated e => Store.ApplyPostCreatedAsync(StreamId, version, new PostRecord(e.PostId, e.AuthorId, e.Text, e.At)),
+        PostCreated e => Store.ApplyPostCreatedAsync(StreamId, version, new PostRecord(e.PostId, e.AuthorId, e.Text, e.At, e.Mentions ?? [], e.Tags ?? [])),
         PostDeleted e => Store.ApplyPostDeletedAsync(StreamId, version, e.PostId, e.AuthorId),
-        CommentAdded e => Store.ApplyCommentAddedAsync(StreamId, version, new CommentRecord(e.CommentId, e.PostId, e.AuthorId, e.Text, e.At)),
+        CommentAdded e => Store.ApplyCommentAddedAsync(StreamId, version, new CommentRecord(e.CommentId, e.PostId, e.AuthorId, e.Text, e.At, e.Mentions ?? [])),
         CommentDeleted e => Store.ApplyCommentDeletedAsync(StreamId, version, e.PostId, e.CommentId),
         PostLiked e => Store.ApplyLikesChangedAsync(StreamId, version, e.PostId, +1),
         PostUnliked e => Store.ApplyLikesChangedAsync(StreamId, version, e.PostId, -1),

@@ -107,7 +107,8 @@ public sealed class PostgresAccountErasure(NpgsqlDataSource dataSource) : IAccou
 
         foreach (var location in PersonalData.Locations)
         {
-            var blanks = JsonSerializer.Serialize(location.Fields.ToDictionary(field => field, _ => string.Empty));
+            var blanks = JsonSerializer.Serialize(location.Fields.ToDictionary(field => field, _ => (object)string.Empty)
+                .Concat((location.ListFields ?? []).ToDictionary(field => field, _ => (object)Array.Empty<string>())).ToDictionary());
             foreach (var chunk in rows.Where(row => row.Type == location.EventType).Select(row => row.Sequence).Chunk(RowsPerUpdate))
             {
                 await ExecuteAsync(RedactSql, command =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Npgsql;
 using Social.Abstractions.Posts;
 using Social.Domain.Events;
@@ -19,7 +20,7 @@ public sealed class PostgresPostActivity(NpgsqlDataSource dataSource) : IPostAct
     // that a parameter matches the partial index's predicate, so it would read the whole stream instead.
     // The comment's last event: added (and so live) or deleted.
     private static readonly string CommentSql = $"""
-        SELECT event_type, data->>'authorId', data->>'text', data->>'at'
+        SELECT event_type, data->>'authorId', data->>'text', data->>'at', data->>'mentions'
         FROM events
         WHERE stream_id = $1 AND event_type IN ('{CommentAddedName}', '{CommentDeletedName}') AND data->>'commentId' = $2
         ORDER BY version DESC
@@ -37,7 +38,8 @@ public sealed class PostgresPostActivity(NpgsqlDataSource dataSource) : IPostAct
         await using var command = Command(CommentSql, connection, post.StreamId, comment.Value);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() && reader.GetString(0) == CommentAddedName
-            ? new CommentState(comment, new UserId(reader.GetString(1)), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture))
+            ? new CommentState(comment, new UserId(reader.GetString(1)), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
+                reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [])
             : null;
     }, CancellationToken.None);
 

@@ -39,21 +39,31 @@ internal static class ProjectionScripts
         return 1
         """;
 
-    // KEYS: checkpoint, post hash, author's timeline, author's post set. ARGV: version, id, author, text, created at, capacity.
+    // Mentions and tags are kept space-separated (neither can hold a space). A tag's timeline is capped like the others,
+    // so a post costs the same in a tag used a million times as in one used twice.
+    // KEYS: checkpoint, post hash, author's post set, then the capped timelines: the author's and those of the post's tags.
+    // ARGV: version, id, author, text, created at, capacity, mentions, tags.
     public const string PostCreated = GateWithSideEffects + """
-        redis.call('HSET', KEYS[2], 'author', ARGV[3], 'text', ARGV[4], 'createdAt', ARGV[5], 'comments', 0, 'likes', 0)
+        redis.call('HSET', KEYS[2], 'author', ARGV[3], 'text', ARGV[4], 'createdAt', ARGV[5], 'comments', 0, 'likes', 0,
+            'mentions', ARGV[7], 'tags', ARGV[8])
         redis.call('ZADD', KEYS[3], 0, ARGV[2])
-        redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[6]) - 1)
-        redis.call('ZADD', KEYS[4], 0, ARGV[2])
+        for i = 4, #KEYS do
+            redis.call('ZADD', KEYS[i], 0, ARGV[2])
+            redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[6]) - 1)
+        end
         return 1
         """;
 
     // The post's hash becomes a tombstone, so a page that still holds its id skips it instead of rebuilding it.
-    // KEYS: checkpoint, post hash, author's timeline, author's post set, comment page. ARGV: version, comment key prefix, id.
+    // KEYS: checkpoint, post hash, author's timeline, author's post set, comment page. ARGV: version, comment key prefix, id,
+    // tag timeline key prefix.
     public const string PostDeleted = GateWithSideEffects + """
         local post = ARGV[3]
         for _, comment in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
             redis.call('DEL', ARGV[2] .. comment)
+        end
+        for tag in string.gmatch(redis.call('HGET', KEYS[2], 'tags') or '', '%S+') do
+            redis.call('ZREM', ARGV[4] .. tag, post)
         end
         redis.call('DEL', KEYS[2], KEYS[5])
         redis.call('HSET', KEYS[2], 'deleted', 1)
@@ -63,9 +73,9 @@ internal static class ProjectionScripts
         """;
 
     // Its side effect is the push to the post's author.
-    // KEYS: checkpoint, comment hash, comment page, post hash. ARGV: version, id, post, author, text, created at.
+    // KEYS: checkpoint, comment hash, comment page, post hash. ARGV: version, id, post, author, text, created at, mentions.
     public const string CommentAdded = GateWithSideEffects + """
-        redis.call('HSET', KEYS[2], 'postId', ARGV[3], 'author', ARGV[4], 'text', ARGV[5], 'createdAt', ARGV[6])
+        redis.call('HSET', KEYS[2], 'postId', ARGV[3], 'author', ARGV[4], 'text', ARGV[5], 'createdAt', ARGV[6], 'mentions', ARGV[7])
         redis.call('ZADD', KEYS[3], 0, ARGV[2])
         redis.call('HINCRBY', KEYS[4], 'comments', 1)
         return 1

@@ -3,8 +3,9 @@ namespace Social.Infrastructure.ReadModels;
 /// <summary>
 /// Lua scripts that read a whole page in one round trip: the ids of the page, then each post's view and its author's
 /// display name. Pages are lexicographic ranges of ids: <c>cursor</c> is an exclusive upper bound, <c>since</c> an
-/// exclusive lower bound. The answer is the next cursor ('' at the end) followed by seven fields per post: id, author,
-/// display name, text, created at, comments, likes; a post whose view is missing comes with an empty author.
+/// exclusive lower bound. The answer is the next cursor ('' at the end) followed by nine fields per post: id, author,
+/// display name, text, created at, comments, likes, mentions, tags (space-separated); a post whose view is missing
+/// comes with an empty author.
 /// </summary>
 internal static class QueryScripts
 {
@@ -14,13 +15,15 @@ internal static class QueryScripts
         local function hydrate(page, next, visible)
             local out = { next }
             for _, id in ipairs(page) do
-                local post = redis.call('HMGET', p .. 'post:' .. id, 'author', 'text', 'createdAt', 'comments', 'likes', 'deleted')
-                if not post[6] then
+                local post = redis.call('HMGET', p .. 'post:' .. id, 'author', 'text', 'createdAt', 'comments', 'likes', 'mentions', 'tags', 'deleted')
+                if not post[8] then
                     if not post[1] then
-                        for _, v in ipairs({ id, '', '', '', '', '0', '0' }) do out[#out + 1] = v end
+                        for _, v in ipairs({ id, '', '', '', '', '0', '0', '', '' }) do out[#out + 1] = v end
                     elseif visible(post[1]) then
                         local name = redis.call('HGET', p .. 'user:' .. post[1], 'displayName') or post[1]
-                        for _, v in ipairs({ id, post[1], name, post[2], post[3], post[4], post[5] }) do out[#out + 1] = v end
+                        for _, v in ipairs({ id, post[1], name, post[2], post[3], post[4], post[5], post[6] or '', post[7] or '' }) do
+                            out[#out + 1] = v
+                        end
                     end
                 end
             end
@@ -83,28 +86,28 @@ internal static class QueryScripts
         return hydrate(page, next, follows)
         """;
 
-    // ARGV: author, limit, cursor, since, unused.
-    public const string UserTimeline = Page + """
-        local page, next = take(redis.call('ZREVRANGEBYLEX', p .. 'posts:' .. ARGV[1], max, min, 'LIMIT', 0, limit + 1))
+    // KEYS: the timeline (an author's or a tag's). ARGV: unused, limit, cursor, since, unused.
+    public const string Timeline = Page + """
+        local page, next = take(redis.call('ZREVRANGEBYLEX', KEYS[1], max, min, 'LIMIT', 0, limit + 1))
         return hydrate(page, next, function() return true end)
         """;
 
-    // ARGV: post ids. Their views, seven fields each as in a page (without the cursor); missing ones left out.
+    // ARGV: post ids. Their views, nine fields each as in a page (without the cursor); missing ones left out.
     public const string Posts = Hydrate + """
         local out = hydrate(ARGV, '', function() return true end)
         local views = {}
-        for i = 2, #out, 7 do
-            if out[i + 1] ~= '' then for j = i, i + 6 do views[#views + 1] = out[j] end end
+        for i = 2, #out, 9 do
+            if out[i + 1] ~= '' then for j = i, i + 8 do views[#views + 1] = out[j] end end
         end
         return views
         """;
 
-    // ARGV: comment id. Four fields: author, display name, text, created at; nothing when it is gone.
+    // ARGV: comment id. Five fields: author, display name, text, created at, mentions; nothing when it is gone.
     public const string Comment = $$"""
         local p = '{{RedisKeys.Prefix}}'
-        local c = redis.call('HMGET', p .. 'comment:' .. ARGV[1], 'author', 'text', 'createdAt')
+        local c = redis.call('HMGET', p .. 'comment:' .. ARGV[1], 'author', 'text', 'createdAt', 'mentions')
         if not c[1] then return {} end
-        return { c[1], redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1], c[2], c[3] }
+        return { c[1], redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1], c[2], c[3], c[4] or '' }
         """;
 
     // The pages of comments and follows: oldest (or first by handle) first, so ARGV[3], the cursor, is an exclusive
@@ -125,15 +128,15 @@ internal static class QueryScripts
 
         """;
 
-    // ARGV: post, limit, cursor. Oldest first; five fields per comment: id, author, display name, text, created at.
+    // ARGV: post, limit, cursor. Oldest first; six fields per comment: id, author, display name, text, created at, mentions.
     public const string Comments = AscendingPage + """
         local ids, next = page(p .. 'comments:' .. ARGV[1])
         local out = { next }
         for _, id in ipairs(ids) do
-            local c = redis.call('HMGET', p .. 'comment:' .. id, 'author', 'text', 'createdAt')
+            local c = redis.call('HMGET', p .. 'comment:' .. id, 'author', 'text', 'createdAt', 'mentions')
             if c[1] then
                 local name = redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1]
-                for _, v in ipairs({ id, c[1], name, c[2], c[3] }) do out[#out + 1] = v end
+                for _, v in ipairs({ id, c[1], name, c[2], c[3], c[4] or '' }) do out[#out + 1] = v end
             end
         end
         return out

@@ -35,6 +35,11 @@ internal static class RedisKeys
 
     public static RedisKey UserTimeline(UserId user) => $"{Prefix}posts:{user.Value}";
 
+    public const string TagPrefix = Prefix + "tag:";
+
+    /// <summary>The most recent posts with a tag (lower case, as the post's event records it), capped like every timeline.</summary>
+    public static RedisKey TagTimeline(string tag) => TagPrefix + tag;
+
     /// <summary>
     /// Every live post of an author, uncapped: the post count is its size. A set, not a counter, because a rebuild that
     /// runs beside live projections may replay a post's creation, and adding a member twice counts it once.

@@ -41,18 +41,18 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
 
     public Task<bool> ApplyPostCreatedAsync(string streamId, long version, PostRecord post) =>
         ApplyAsync(ProjectionScripts.PostCreated, streamId, version,
-            [RedisKeys.Post(post.Id), RedisKeys.UserTimeline(post.AuthorId), RedisKeys.AuthoredPosts(post.AuthorId)],
-            [post.Id.Value, post.AuthorId.Value, post.Text, Time(post.CreatedAt), _options.Capacity]);
+            [RedisKeys.Post(post.Id), RedisKeys.AuthoredPosts(post.AuthorId), RedisKeys.UserTimeline(post.AuthorId), .. post.Tags.Select(RedisKeys.TagTimeline)],
+            [post.Id.Value, post.AuthorId.Value, post.Text, Time(post.CreatedAt), _options.Capacity, Words(post.Mentions), Words(post.Tags)]);
 
     public Task<bool> ApplyPostDeletedAsync(string streamId, long version, PostId post, UserId author) =>
         ApplyAsync(ProjectionScripts.PostDeleted, streamId, version,
             [RedisKeys.Post(post), RedisKeys.UserTimeline(author), RedisKeys.AuthoredPosts(author), RedisKeys.Comments(post)],
-            [RedisKeys.CommentPrefix, post.Value]);
+            [RedisKeys.CommentPrefix, post.Value, RedisKeys.TagPrefix]);
 
     public Task<bool> ApplyCommentAddedAsync(string streamId, long version, CommentRecord comment) =>
         ApplyAsync(ProjectionScripts.CommentAdded, streamId, version,
             [RedisKeys.Comment(comment.Id), RedisKeys.Comments(comment.PostId), RedisKeys.Post(comment.PostId)],
-            [comment.Id.Value, comment.PostId.Value, comment.AuthorId.Value, comment.Text, Time(comment.CreatedAt)]);
+            [comment.Id.Value, comment.PostId.Value, comment.AuthorId.Value, comment.Text, Time(comment.CreatedAt), Words(comment.Mentions)]);
 
     public Task<bool> ApplyCommentDeletedAsync(string streamId, long version, PostId post, CommentId comment) =>
         ApplyAsync(ProjectionScripts.CommentDeleted, streamId, version,
@@ -177,6 +177,8 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
     }
 
     private static PostId[] PostIds(RedisResult ids) => [.. ((RedisResult[])ids!).Select(id => new PostId((string)id!))];
+
+    private static string Words(IReadOnlyList<string> words) => string.Join(' ', words);
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -10,16 +10,16 @@ namespace Social.Infrastructure.ReadModels;
 /// <summary>The lists clients read, each page one Lua script: one round trip to Redis.</summary>
 public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadModelQueries
 {
-    private const int PostFields = 7;
+    private const int PostFields = 9;
 
     /// <summary>How long after reading their home timeline a reader counts as having seen its newest posts.</summary>
     public static readonly TimeSpan RecentReaderWindow = TimeSpan.FromMinutes(10);
-    private const int CommentFields = 5;
+    private const int CommentFields = 6;
 
     private IDatabase Db => redis.GetDatabase();
 
     public Task<TimelinePage> ReadHomeTimelineAsync(UserId reader, PageRequest page) =>
-        ReadTimelineAsync(QueryScripts.HomeTimeline, reader, page);
+        ReadTimelineAsync(QueryScripts.HomeTimeline, [], reader.Value, page);
 
     public async Task<IReadOnlyList<PostView>> ReadPostsAsync(IReadOnlyList<PostId> posts)
     {
@@ -36,11 +36,15 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
     {
         var result = await EvaluateAsync(QueryScripts.Comment, [], [comment.Value]);
         return result.Length == 0 ? null
-            : new CommentView(comment.Value, post.Value, new UserSummary((string)result[0]!, (string)result[1]!), (string)result[2]!, Time(result[3]));
+            : new CommentView(comment.Value, post.Value, new UserSummary((string)result[0]!, (string)result[1]!), (string)result[2]!, Time(result[3]),
+                Words(result[4]));
     }
 
     public Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page) =>
-        ReadTimelineAsync(QueryScripts.UserTimeline, author, page);
+        ReadTimelineAsync(QueryScripts.Timeline, [RedisKeys.UserTimeline(author)], "", page);
+
+    public Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page) =>
+        ReadTimelineAsync(QueryScripts.Timeline, [RedisKeys.TagTimeline(tag)], "", page);
 
     public async Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page)
     {
@@ -49,7 +53,7 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
         for (var i = 1; i + CommentFields <= result.Length; i += CommentFields)
         {
             items.Add(new CommentView((string)result[i]!, post.Value, new UserSummary((string)result[i + 1]!, (string)result[i + 2]!),
-                (string)result[i + 3]!, Time(result[i + 4])));
+                (string)result[i + 3]!, Time(result[i + 4]), Words(result[i + 5])));
         }
 
         return new Page<CommentView>(items, Cursor(result[0]));
@@ -81,10 +85,10 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
         return new UserCounts(await followers, await posts);
     }
 
-    private async Task<TimelinePage> ReadTimelineAsync(string script, UserId user, PageRequest page)
+    private async Task<TimelinePage> ReadTimelineAsync(string script, RedisKey[] keys, string reader, PageRequest page)
     {
         var recentUntil = DateTimeOffset.UtcNow.Add(RecentReaderWindow).ToUnixTimeMilliseconds();
-        var result = await EvaluateAsync(script, [], [user.Value, page.Limit, page.Cursor ?? "", page.Since ?? "", recentUntil]);
+        var result = await EvaluateAsync(script, keys, [reader, page.Limit, page.Cursor ?? "", page.Since ?? "", recentUntil]);
         return new TimelinePage(PostViews(result, 1), Cursor(result[0]));
     }
 
@@ -97,7 +101,7 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
             var author = (string)result[i + 1]!;
             items.Add(new TimelineEntry(id, author.Length == 0 ? null : new PostView(
                 id, new UserSummary(author, (string)result[i + 2]!), (string)result[i + 3]!, Time(result[i + 4]),
-                (long)result[i + 5], (long)result[i + 6])));
+                (long)result[i + 5], (long)result[i + 6], Words(result[i + 7]), Words(result[i + 8]))));
         }
 
         return items;
@@ -105,6 +109,8 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
 
     private async Task<RedisResult[]> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values) =>
         (RedisResult[])(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
+
+    private static string[] Words(RedisResult value) => ((string?)value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static string? Cursor(RedisResult next) => (string?)next is { Length: > 0 } cursor ? cursor : null;
 

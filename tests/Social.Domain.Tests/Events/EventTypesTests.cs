@@ -55,11 +55,29 @@ public sealed class EventTypesTests
     [Fact]
     public void Serialize_PostCreated_IsCamelCaseWithIdsAsPlainStrings()
     {
-        var json = EventTypes.Serialize(new PostCreated(TestData.Post1, TestData.Alice, "Hi", TestData.T0));
+        var json = EventTypes.Serialize(new PostCreated(TestData.Post1, TestData.Alice, "Hi @bob #hi", TestData.T0, ["bob"], ["hi"]));
 
         Assert.Equal(
-            """{"postId":"01JPB7Z3QK8M4N5P6R7S8T9V0W","authorId":"alice","text":"Hi","at":"2025-03-14T09:26:53+00:00"}""",
+            """{"postId":"01JPB7Z3QK8M4N5P6R7S8T9V0W","authorId":"alice","text":"Hi @bob #hi","at":"2025-03-14T09:26:53+00:00","mentions":["bob"],"tags":["hi"]}""",
             json);
+    }
+
+    [Fact]
+    public void Deserialize_PostCreatedStoredBeforeMentionsAndTags_HasNone()
+    {
+        var e = (PostCreated)EventTypes.Deserialize("V1.PostCreated",
+            """{"postId":"01JPB7Z3QK8M4N5P6R7S8T9V0W","authorId":"alice","text":"Hi @bob #hi","at":"2025-03-14T09:26:53+00:00"}""");
+
+        Assert.Null(e.Mentions);
+        Assert.Null(e.Tags);
+    }
+
+    [Fact]
+    public void SerializeDeserialize_MentionsAndTags_RoundTrip()
+    {
+        var e = new CommentAdded(TestData.Post1, TestData.Comment1, TestData.Bob, "@alice", TestData.T0, ["alice"]);
+
+        Assert.Equivalent(e, EventTypes.Deserialize("V1.CommentAdded", EventTypes.Serialize(e)), strict: true);
     }
 
     [Fact]

@@ -12,7 +12,9 @@ public sealed class PostStateTests
     private static readonly CommentAdded _bobComment = new(Post1, Comment1, Bob, "Nice", T0.AddMinutes(1));
 
     // What the post's stream says about Bob's comment once it was added, and about a user who likes the post.
-    private static readonly CommentState _bobsComment = new(Comment1, Bob, "Nice", T0.AddMinutes(1));
+    private static readonly CommentState _bobsComment = new(Comment1, Bob, "Nice", T0.AddMinutes(1), []);
+
+    private static readonly Func<string, bool> NoUsers = _ => false;
     private static readonly LikeRecord _liked = new(Liked: true, Unlikes: 0);
 
     private static PostState Given(params PostEvent[] events)
@@ -29,7 +31,7 @@ public sealed class PostStateTests
     [Fact]
     public void Create_NewPost_RaisesPostCreatedWithNormalizedText()
     {
-        Assert.Equal(new PostCreated(Post1, Alice, "Hello", T0), Given().Create(Post1, Alice, "  Hello \n", T0));
+        Assert.Equivalent(new PostCreated(Post1, Alice, "Hello", T0, [], []), Given().Create(Post1, Alice, "  Hello \n", NoUsers, T0));
     }
 
     [Theory]
@@ -38,7 +40,7 @@ public sealed class PostStateTests
     [InlineData("null\u0000")]
     public void Create_BadText_ThrowsValidationOnText(string text)
     {
-        var e = Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, T0));
+        var e = Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, NoUsers, T0));
 
         Assert.Equal(["text"], e.Errors.Keys);
     }
@@ -46,8 +48,8 @@ public sealed class PostStateTests
     [Fact]
     public void Create_500GraphemesWithEmoji_IsAcceptedAnd501IsNot()
     {
-        Assert.NotNull(Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 500), T0));
-        Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 499) + "ab", T0));
+        Assert.NotNull(Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 500), NoUsers, T0));
+        Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, Repeat(ThumbsUpMediumSkin, 499) + "ab", NoUsers, T0));
     }
 
     public static TheoryData<string> RefusedTexts => new()
@@ -62,20 +64,20 @@ public sealed class PostStateTests
     [MemberData(nameof(RefusedTexts))]
     public void CreateAndAddComment_RefusedText_ThrowValidationOnText(string text)
     {
-        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, T0)).Errors.Keys);
-        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, null, T0)).Errors.Keys);
+        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given().Create(Post1, Alice, text, NoUsers, T0)).Errors.Keys);
+        Assert.Equal(["text"], Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, null, NoUsers, T0)).Errors.Keys);
     }
 
     [Fact]
     public void Create_RetriedWithSameContent_RaisesNothing()
     {
-        Assert.Null(Given(_created).Create(Post1, Alice, " Hello ", T0.AddSeconds(3)));
+        Assert.Null(Given(_created).Create(Post1, Alice, " Hello ", NoUsers, T0.AddSeconds(3)));
     }
 
     [Fact]
     public void Create_RetriedAfterDeletion_RaisesNothing()
     {
-        Assert.Null(Given(_created, _deleted).Create(Post1, Alice, "Hello", T0));
+        Assert.Null(Given(_created, _deleted).Create(Post1, Alice, "Hello", NoUsers, T0));
     }
 
     [Theory]
@@ -83,7 +85,7 @@ public sealed class PostStateTests
     [InlineData("bob", "Hello")]
     public void Create_SameIdDifferentContent_ThrowsConflict(string author, string text)
     {
-        Assert.Throws<ConflictException>(() => Given(_created).Create(Post1, new(author), text, T0));
+        Assert.Throws<ConflictException>(() => Given(_created).Create(Post1, new(author), text, NoUsers, T0));
     }
 
     [Fact]
@@ -140,23 +142,40 @@ public sealed class PostStateTests
     }
 
     [Fact]
+    public void Create_RecordsTheTagsAndTheMentionedUsersThatExist_InOrderOfFirstAppearance()
+    {
+        var e = Given().Create(Post1, Alice, "@Carol met @nobody and @bob at #Rust #rust #go", handle => handle is "bob" or "carol", T0);
+
+        Assert.Equal(["carol", "bob"], e!.Mentions);
+        Assert.Equal(["rust", "go"], e.Tags);
+    }
+
+    [Fact]
+    public void AddComment_RecordsTheMentionedUsersThatExist()
+    {
+        var e = Given(_created).AddComment(Comment1, Bob, "cc @alice @ghost @alice", null, handle => handle == "alice", T0);
+
+        Assert.Equal(["alice"], e!.Mentions);
+    }
+
+    [Fact]
     public void AddComment_LivePost_RaisesCommentAdded()
     {
-        var e = Given(_created).AddComment(Comment1, Bob, " Nice ", null, T0.AddMinutes(1));
+        var e = Given(_created).AddComment(Comment1, Bob, " Nice ", null, NoUsers, T0.AddMinutes(1));
 
-        Assert.Equal(_bobComment, e);
+        Assert.Equivalent(_bobComment with { Mentions = [] }, e, strict: true);
     }
 
     [Fact]
     public void AddComment_DeletedPost_ThrowsNotFound()
     {
-        Assert.Throws<NotFoundException>(() => Given(_created, _deleted).AddComment(Comment1, Bob, "Nice", null, T0));
+        Assert.Throws<NotFoundException>(() => Given(_created, _deleted).AddComment(Comment1, Bob, "Nice", null, NoUsers, T0));
     }
 
     [Fact]
     public void AddComment_UnknownPost_ThrowsNotFound()
     {
-        Assert.Throws<NotFoundException>(() => Given().AddComment(Comment1, Bob, "Nice", null, T0));
+        Assert.Throws<NotFoundException>(() => Given().AddComment(Comment1, Bob, "Nice", null, NoUsers, T0));
     }
 
     [Theory]
@@ -165,7 +184,7 @@ public sealed class PostStateTests
     [InlineData("bell\u0007")]
     public void AddComment_BadText_ThrowsValidationOnText(string text)
     {
-        var e = Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, null, T0));
+        var e = Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, text, null, NoUsers, T0));
 
         Assert.Equal(["text"], e.Errors.Keys);
     }
@@ -173,14 +192,14 @@ public sealed class PostStateTests
     [Fact]
     public void AddComment_500Graphemes_IsAcceptedAnd501IsNot()
     {
-        Assert.NotNull(Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 500), null, T0));
-        Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 501), null, T0));
+        Assert.NotNull(Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 500), null, NoUsers, T0));
+        Assert.Throws<ValidationException>(() => Given(_created).AddComment(Comment1, Bob, Repeat(DecomposedE, 501), null, NoUsers, T0));
     }
 
     [Fact]
     public void AddComment_RetriedWithSameContent_RaisesNothing()
     {
-        Assert.Null(Given(_created, _bobComment).AddComment(Comment1, Bob, "Nice", _bobsComment, T0.AddMinutes(2)));
+        Assert.Null(Given(_created, _bobComment).AddComment(Comment1, Bob, "Nice", _bobsComment, NoUsers, T0.AddMinutes(2)));
     }
 
     [Theory]
@@ -188,7 +207,7 @@ public sealed class PostStateTests
     [InlineData("carol", "Nice")]
     public void AddComment_SameIdDifferentContent_ThrowsConflict(string author, string text)
     {
-        Assert.Throws<ConflictException>(() => Given(_created, _bobComment).AddComment(Comment1, new(author), text, _bobsComment, T0));
+        Assert.Throws<ConflictException>(() => Given(_created, _bobComment).AddComment(Comment1, new(author), text, _bobsComment, NoUsers, T0));
     }
 
     [Fact]
@@ -321,7 +340,7 @@ public sealed class PostStateTests
         var state = Given(_created, _bobComment);
 
         _ = state.Like(Bob, LikeRecord.None, T0);
-        _ = state.AddComment(Comment2, Carol, "Hi", null, T0);
+        _ = state.AddComment(Comment2, Carol, "Hi", null, NoUsers, T0);
         _ = state.DeleteComment(Comment1, _bobsComment, Bob, T0);
         _ = state.Delete(Alice, T0);
 

@@ -360,7 +360,7 @@ public sealed class TimelineProjectionTests(TimelineFixture fixture) : IClassFix
 
         // The first half of the projection of the post, as a silo that died before the fan-out leaves it.
         var post = Ids.NewPost();
-        Assert.True(await Cluster.Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "Half done", DateTimeOffset.UtcNow)));
+        Assert.True(await Cluster.Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "Half done", DateTimeOffset.UtcNow, [], [])));
         Assert.Equal(new ProjectionCheckpoint(Applied: 1, SideEffectsDone: 0), await Cluster.Store.GetCheckpointAsync(post.StreamId));
         Assert.Equal([post.Value], await Queries.UserPostIdsAsync(author));
         foreach (var reader in followers.Append(author))

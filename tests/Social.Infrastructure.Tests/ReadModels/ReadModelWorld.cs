@@ -100,7 +100,7 @@ internal sealed class ReadModelWorld : IAsyncDisposable
     public async Task<PostId> PostAtAsync(DateTimeOffset at, UserId author, params UserId[] readers)
     {
         var post = PostId.New(at);
-        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, NextVersion(post.StreamId), new PostRecord(post, author, $"text of {post}", at)));
+        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, NextVersion(post.StreamId), new PostRecord(post, author, $"text of {post}", at, [], [])));
         await Store.AddToHomeTimelinesAsync([author, .. readers], post);
         return post;
     }
@@ -116,7 +116,7 @@ internal sealed class ReadModelWorld : IAsyncDisposable
         var at = Tick();
         var comment = CommentId.New(at);
         var version = NextVersion(post.StreamId);
-        Assert.True(await Store.ApplyCommentAddedAsync(post.StreamId, version, new CommentRecord(comment, post, author, text ?? $"comment {comment}", at)));
+        Assert.True(await Store.ApplyCommentAddedAsync(post.StreamId, version, new CommentRecord(comment, post, author, text ?? $"comment {comment}", at, [])));
         await Store.MarkSideEffectsDoneAsync(post.StreamId, version);
         return comment;
     }

@@ -37,7 +37,7 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
     {
         var author = World.User("author");
         var post = World.NextPostId();
-        var created = new PostRecord(post, author, "hello", World.Tick());
+        var created = new PostRecord(post, author, "hello", World.Tick(), [], []);
 
         Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, 1, created));
         Assert.True(await Store.ApplyLikesChangedAsync(post.StreamId, 2, post, +1));
@@ -58,12 +58,12 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
     {
         var author = World.User("author");
         var post = World.NextPostId();
-        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "hello", World.Tick())));
+        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "hello", World.Tick(), [], [])));
         Assert.True(await Store.ApplyLikesChangedAsync(post.StreamId, 2, post, +1));
 
         Assert.False(await Store.ApplyLikesChangedAsync(post.StreamId, 4, post, +1));
         Assert.False(await Store.ApplyCommentAddedAsync(post.StreamId, 4,
-            new CommentRecord(CommentId.New(World.Tick()), post, author, "late", World.Tick())));
+            new CommentRecord(CommentId.New(World.Tick()), post, author, "late", World.Tick(), [])));
         Assert.False(await Store.ApplyPostDeletedAsync(post.StreamId, 4, post, author));
 
         var view = Assert.Single((await Queries.ReadUserTimelineAsync(author, new PageRequest(10))).Items).View;
@@ -142,13 +142,13 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
         var post = World.NextPostId();
         var stream = post.StreamId;
 
-        Assert.True(await Store.ApplyPostCreatedAsync(stream, 1, new PostRecord(post, author, "hello", World.Tick())));
+        Assert.True(await Store.ApplyPostCreatedAsync(stream, 1, new PostRecord(post, author, "hello", World.Tick(), [], [])));
         Assert.Equal(new ProjectionCheckpoint(1, 0), await Store.GetCheckpointAsync(stream));
         await Store.MarkSideEffectsDoneAsync(stream, 1);
         Assert.Equal(new ProjectionCheckpoint(1, 1), await Store.GetCheckpointAsync(stream));
 
         var comment = CommentId.New(World.Tick());
-        Assert.True(await Store.ApplyCommentAddedAsync(stream, 2, new CommentRecord(comment, post, author, "first", World.Tick())));
+        Assert.True(await Store.ApplyCommentAddedAsync(stream, 2, new CommentRecord(comment, post, author, "first", World.Tick(), [])));
         Assert.Equal(new ProjectionCheckpoint(2, 1), await Store.GetCheckpointAsync(stream)); // the push to the post's author
         await Store.MarkSideEffectsDoneAsync(stream, 2);
         Assert.True(await Store.ApplyLikesChangedAsync(stream, 3, post, +1));
@@ -171,11 +171,11 @@ public sealed class RedisProjectionStoreTests(StoresFixture stores) : IAsyncLife
         var post = World.NextPostId();
         var at = World.Tick();
 
-        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "Hello, world", at)));
+        Assert.True(await Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "Hello, world", at, [], [])));
 
         var entry = Assert.Single((await Queries.ReadUserTimelineAsync(author, new PageRequest(10))).Items);
         Assert.Equal(post.Value, entry.PostId);
-        Assert.Equal(new PostView(post.Value, new UserSummary(author.Value, "The Author"), "Hello, world", at, 0, 0),
+        Assert.Equal(new PostView(post.Value, new UserSummary(author.Value, "The Author"), "Hello, world", at, 0, 0, [], []),
             entry.View);
         Assert.Equal(new UserCounts(0, 1), await Queries.ReadCountsAsync(author));
     }

@@ -479,7 +479,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
         Assert.Equal([3, 3, 1], pages.Select(p => p.Items.Count));
         var all = pages.SelectMany(p => p.Items).ToList();
         Assert.Equal(comments.Select(c => c.Value), all.Select(c => c.Id));
-        Assert.Equal(new CommentView(comments[0].Value, post.Value, new UserSummary(commenter.Value, "Commenter"), "comment 0", comments[0].CreatedAt),
+        Assert.Equal(new CommentView(comments[0].Value, post.Value, new UserSummary(commenter.Value, "Commenter"), "comment 0", comments[0].CreatedAt, []),
             all[0]);
         Assert.Equal(new UserSummary(author.Value, "Post Author"), all[1].Author);
     }

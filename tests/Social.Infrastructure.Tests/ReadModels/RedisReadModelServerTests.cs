@@ -59,7 +59,7 @@ public sealed class RedisReadModelServerTests : IAsyncLifetime
         Assert.Equal(new ProjectionCheckpoint(0, 0), await world.Store.GetCheckpointAsync(post.StreamId));
         Assert.Empty((await world.Queries.ReadHomeTimelineAsync(readers[1], new PageRequest(20))).Items);
         Assert.Equal(new UserCounts(0, 0), await world.Queries.ReadCountsAsync(author));
-        Assert.True(await world.Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "again", post.CreatedAt)));
+        Assert.True(await world.Store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, author, "again", post.CreatedAt, [], [])));
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public sealed class RedisReadModelServerTests : IAsyncLifetime
             ["ApplyProfileAsync"] = () => store.ApplyProfileAsync(user.StreamId, 1, new ProfileRecord(user, "User")),
             ["ApplyFollowAsync"] = () => store.ApplyFollowAsync(user.StreamId, 1, user, world.User("other")),
             ["ApplyUnfollowAsync"] = () => store.ApplyUnfollowAsync(user.StreamId, 1, user, world.User("other")),
-            ["ApplyPostCreatedAsync"] = () => store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, user, "text", post.CreatedAt)),
+            ["ApplyPostCreatedAsync"] = () => store.ApplyPostCreatedAsync(post.StreamId, 1, new PostRecord(post, user, "text", post.CreatedAt, [], [])),
             ["ApplyPostDeletedAsync"] = () => store.ApplyPostDeletedAsync(post.StreamId, 1, post, user),
             ["ApplyCommentAddedAsync"] = () => store.ApplyCommentAddedAsync(post.StreamId, 1,
-                new CommentRecord(CommentId.New(post.CreatedAt), post, user, "text", post.CreatedAt)),
+                new CommentRecord(CommentId.New(post.CreatedAt), post, user, "text", post.CreatedAt, [])),
             ["ApplyCommentDeletedAsync"] = () => store.ApplyCommentDeletedAsync(post.StreamId, 1, post, CommentId.New(post.CreatedAt)),
             ["ApplyLikesChangedAsync"] = () => store.ApplyLikesChangedAsync(post.StreamId, 1, post, 1),
             ["ApplyNothingAsync"] = () => store.ApplyNothingAsync(post.StreamId, 1),
