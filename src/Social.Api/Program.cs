@@ -1,6 +1,7 @@
 using Social.Api.Admin;
 using Social.Api.Auth;
 using Social.Api.Hosting;
+using Social.Api.Notifications;
 using Social.Api.Posts;
 using Social.Api.RealTime;
 using Social.Api.Timelines;
@@ -23,6 +24,7 @@ app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapPostEndpoints();
 app.MapTimelineEndpoints();
+app.MapNotificationEndpoints();
 app.MapAdminEndpoints();
 app.MapAdminPages();
 app.MapFeedHub();

@@ -21,6 +21,7 @@ public static class SiloSetup
         silo.Services.AddOptions<FeedOptions>();
         silo.Services.AddSingleton<EventPushesFactory>();
         silo.Services.AddSingleton<AccountErasure>();
+        silo.Services.AddSingleton<Notifier>();
         silo.Services.AddSingleton<ProjectionParking>();
         return silo;
     }

@@ -1,3 +1,4 @@
+using Social.Domain.Ids;
 using Social.Domain.Posts;
 using Social.Domain.Users;
 using Xunit;
@@ -18,6 +19,7 @@ internal static class SampleEvents
         new AdministratorRevoked(Alice, T0.AddSeconds(3)),
         new PasswordChanged(Alice, "pbkdf2$new-hash", T0.AddSeconds(3)),
         new AccountDeleted(Alice, T0.AddSeconds(9)),
+        new NotificationsRead(Alice, new NotificationId("01JPB7Z3QK8M4N5P6R7S8T9V0X"), T0.AddSeconds(10)),
         new PostCreated(Post1, Alice, "Hello <world> & " + ThumbsUpMediumSkin, T0.AddSeconds(4)),
         new PostDeleted(Post1, Alice, T0.AddSeconds(5)),
         new CommentAdded(Post1, Comment1, Bob, "Nice", T0.AddSeconds(6)),

@@ -8,7 +8,8 @@ namespace Social.Abstractions.ReadModels;
 /// changes nothing, and an event that arrives after a gap is refused so the projection can catch up first.
 /// Writes that touch many keys (fan-out to home timelines) are idempotent instead, and batched; they run after the
 /// event is applied, and the checkpoint records whether they completed, so that a crash between the two is repaired.
-/// Follows, unfollows, post creations and deletions, comments (the push to the post's author) and account deletions (the erasure) have such side effects: applying them leaves
+/// Follows, unfollows, post creations and deletions, comments, likes and their undoing (notifications and pushes) and
+/// account deletions (the erasure) have such side effects: applying them leaves
 /// <see cref="ProjectionCheckpoint.SideEffectsDone"/> behind until <see cref="MarkSideEffectsDoneAsync"/>; other events
 /// move it along with them only when nothing before them is pending.
 /// </summary>
@@ -44,8 +45,14 @@ public interface IProjectionStore
     /// <summary>Changes the post's like count by <paramref name="delta"/>.</summary>
     Task<bool> ApplyLikesChangedAsync(string streamId, long version, PostId post, int delta);
 
-    /// <summary>Removes what only a deleted user is shown by (their profile) or reads (their home timeline); the account's erasure is its side effect.</summary>
+    /// <summary>Removes what only a deleted user is shown by (their profile) or reads (their home timeline, notifications); the account's erasure is its side effect.</summary>
     Task<bool> ApplyAccountDeletedAsync(string streamId, long version, UserId user);
+
+    /// <summary>Moves the user's notification read marker forward to <paramref name="lastRead"/> (never back).</summary>
+    Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead);
+
+    /// <summary>The author of a post, or null when its view is gone (deleted, or dropped for a rebuild).</summary>
+    Task<UserId?> ReadPostAuthorAsync(PostId post);
 
     /// <summary>Only records that <paramref name="version"/> was applied (for events with nothing to change).</summary>
     Task<bool> ApplyNothingAsync(string streamId, long version);

@@ -1,3 +1,4 @@
+using Social.Abstractions.Notifications;
 using Social.Abstractions.Posts;
 using Social.Domain.Ids;
 
@@ -18,4 +19,7 @@ public interface IFeedNotifier
 
     /// <summary><c>commentAdded(Comment)</c>: a comment on a post of <paramref name="postAuthor"/>.</summary>
     Task CommentAddedAsync(UserId postAuthor, CommentView comment);
+
+    /// <summary><c>notificationAdded(Notification)</c>: a new notification for <paramref name="recipient"/>.</summary>
+    Task NotificationAddedAsync(UserId recipient, NotificationView notification);
 }

@@ -1,3 +1,4 @@
+using Social.Abstractions.Notifications;
 using Social.Abstractions.Posts;
 using Social.Domain.Ids;
 
@@ -14,4 +15,7 @@ public sealed class NoFeedNotifier : IFeedNotifier
 
     /// <inheritdoc/>
     public Task CommentAddedAsync(UserId postAuthor, CommentView comment) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task NotificationAddedAsync(UserId recipient, NotificationView notification) => Task.CompletedTask;
 }

@@ -58,6 +58,9 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stops following another user; unfollowing twice is not an error.</summary>
     Task UnfollowAsync(UserId followee);
 
+    /// <summary>Moves the notification read marker forward to <paramref name="lastRead"/>; a marker further on already stays.</summary>
+    Task ReadNotificationsAsync(NotificationId lastRead);
+
     /// <summary>
     /// True when an operator made the user an administrator. Read from the stream as stored: the grant is appended by
     /// an operator's command outside any grain, so the activation catches up first.

@@ -12,6 +12,9 @@ internal static class FeedMessages
     /// <summary><c>commentAdded(Comment)</c>: someone commented on one of the user's posts.</summary>
     public const string CommentAdded = "commentAdded";
 
+    /// <summary><c>notificationAdded(Notification)</c>: a new notification for the user (at least once; ids repeat).</summary>
+    public const string NotificationAdded = "notificationAdded";
+
     /// <summary>
     /// <c>subscribed()</c>: sent once per connection, when pushes to it have started. A client resumes with
     /// <c>GET /api/timelines/home?since=</c> after this, so that nothing falls between the page and the pushes.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Social.Abstractions.Notifications;
 using Social.Abstractions.Posts;
 using Social.Abstractions.RealTime;
 using Social.Domain.Ids;
@@ -19,6 +20,9 @@ internal sealed class SignalRFeedNotifier(IHubContext<FeedHub> hub) : IFeedNotif
 
     public Task CommentAddedAsync(UserId postAuthor, CommentView comment) =>
         hub.Clients.Group(FeedHub.GroupOf(postAuthor)).SendAsync(FeedMessages.CommentAdded, comment);
+
+    public Task NotificationAddedAsync(UserId recipient, NotificationView notification) =>
+        hub.Clients.Group(FeedHub.GroupOf(recipient)).SendAsync(FeedMessages.NotificationAdded, notification);
 
     private IClientProxy GroupsOf(IReadOnlyList<UserId> readers) => hub.Clients.Groups([.. readers.Select(FeedHub.GroupOf)]);
 }

@@ -28,7 +28,7 @@ internal static class PageQuery
 
         if (since is not null && !isValidCursor(since))
         {
-            errors["since"] = ["Since must be the id of a post."];
+            errors["since"] = ["Since must be the id of an item of this list (the newest the client has)."];
         }
 
         return errors.Count > 0

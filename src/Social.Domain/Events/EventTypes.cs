@@ -22,6 +22,7 @@ public static class EventTypes
         ["V1.AdministratorRevoked"] = typeof(AdministratorRevoked),
         ["V1.PasswordChanged"] = typeof(PasswordChanged),
         ["V1.AccountDeleted"] = typeof(AccountDeleted),
+        ["V1.NotificationsRead"] = typeof(NotificationsRead),
         ["V1.PostCreated"] = typeof(PostCreated),
         ["V1.PostDeleted"] = typeof(PostDeleted),
         ["V1.CommentAdded"] = typeof(CommentAdded),

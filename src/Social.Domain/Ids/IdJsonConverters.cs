@@ -45,3 +45,11 @@ public sealed class CommentIdJsonConverter : StringIdJsonConverter<CommentId>
 
     protected override string Format(CommentId id) => id.Value;
 }
+
+public sealed class NotificationIdJsonConverter : StringIdJsonConverter<NotificationId>
+{
+    protected override NotificationId Parse(string? value) =>
+        NotificationId.TryParse(value, out var id) ? id : throw new JsonException($"'{value}' is not a notification id.");
+
+    protected override string Format(NotificationId id) => id.Value;
+}

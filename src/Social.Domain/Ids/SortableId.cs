@@ -54,6 +54,17 @@ internal static class SortableId
         return Encode(time, random);
     }
 
+    /// <summary>
+    /// The id for <paramref name="now"/> whose 80 low bits are a hash of <paramref name="seed"/>: the same arguments give
+    /// the same id, and different seeds collide no more often than random ids do.
+    /// </summary>
+    public static string Derive(DateTimeOffset now, string seed)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed), hash);
+        return Encode(now.ToUnixTimeMilliseconds(), BitConverter.ToUInt128(hash) & _maxRandom);
+    }
+
     /// <summary>Accepts 26 Crockford base32 characters in either case; returns the canonical upper-case form.</summary>
     public static bool TryParse(string? s, out string canonical)
     {

@@ -61,3 +61,10 @@ public sealed record PasswordChanged(
 public sealed record AccountDeleted(
     [property: Id(0)] UserId UserId,
     [property: Id(1)] DateTimeOffset At) : UserEvent;
+
+/// <summary>The user has read their notifications up to <paramref name="LastRead"/>: the newest they saw. It only moves forward.</summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.NotificationsRead")]
+public sealed record NotificationsRead(
+    [property: Id(0)] UserId UserId,
+    [property: Id(1)] NotificationId LastRead,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;

@@ -35,6 +35,9 @@ public sealed class UserState
 
     [Id(10)] public bool IsDeleted { get; set; }
 
+    /// <summary>The newest notification the user has read (null before the first): the unread ones are newer.</summary>
+    [Id(11)] public NotificationId? NotificationsReadUpTo { get; set; }
+
     /// <summary>Registered and not deleted: the account can sign in and act.</summary>
     public bool IsActive => Exists && !IsDeleted;
 
@@ -120,6 +123,13 @@ public sealed class UserState
         return [.. Following.Order().Select(followee => new UserUnfollowed(Id, followee, at)), new AccountDeleted(Id, at)];
     }
 
+    /// <summary>Returns null when the marker is there or further on already: it never moves back.</summary>
+    public NotificationsRead? ReadNotifications(NotificationId lastRead, DateTimeOffset at)
+    {
+        EnsureExists();
+        return NotificationsReadUpTo is { } current && current.CompareTo(lastRead) >= 0 ? null : new NotificationsRead(Id, lastRead, at);
+    }
+
     public void Apply(UserEvent e)
     {
         switch (e)
@@ -132,6 +142,7 @@ public sealed class UserState
             case AdministratorRevoked: IsAdministrator = false; break;
             case PasswordChanged changed: Apply(changed); break;
             case AccountDeleted: ApplyDeleted(); break;
+            case NotificationsRead read: NotificationsReadUpTo = read.LastRead; break;
             default: throw new ArgumentException($"Unknown user event '{e?.GetType().Name}'.", nameof(e));
         }
     }

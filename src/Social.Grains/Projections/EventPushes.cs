@@ -1,3 +1,4 @@
+using Social.Abstractions.Notifications;
 using Social.Abstractions.Posts;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.RealTime;
@@ -64,6 +65,14 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
         if ((await presence.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added)
         {
             await feed.CommentAddedAsync(author, added);
+        }
+    }
+
+    public async Task NotificationAddedAsync(NotificationRecord record, NotificationView notification)
+    {
+        if ((await ConnectedAsync([record.Recipient])).Count > 0)
+        {
+            await feed.NotificationAddedAsync(record.Recipient, notification);
         }
     }
 

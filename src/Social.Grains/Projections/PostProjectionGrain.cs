@@ -8,18 +8,21 @@ using Social.Domain.Posts;
 namespace Social.Grains.Projections;
 
 /// <summary>
-/// A post's stream into the read models: its view, comments and likes, its author's timeline and post count, and the
-/// fan-out into home timelines, in pipelined batches of followers. Authors with more followers than the configured
+/// A post's stream into the read models: its view, comments and likes, its author's and its tags' timelines and post
+/// count, the notifications it causes, and the fan-out into home timelines, in pipelined batches of followers. Authors with more followers than the configured
 /// threshold are not fanned out: readers merge their recent posts into their pages at read time.
 /// </summary>
 // Collected as soon as its post's grain is (see PostGrain): one activation per new post otherwise piles up.
 [CollectionAgeLimit(Minutes = 2)]
 [ImplicitStreamSubscription(EventStreams.Posts)]
 public sealed class PostProjectionGrain(
-    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, IOptions<TimelineOptions> options)
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, Notifier notifier, IOptions<TimelineOptions> options)
     : ProjectionGrain(events, store, pushes, parking), IPostProjectionGrain
 {
     private readonly TimelineOptions _options = options.Value;
+
+    // The post's author, whom likes and comments notify: known from the post's creation, or read from its view once.
+    private UserId? _author;
 
     protected override string StreamId => new PostId(this.GetPrimaryKeyString()).StreamId;
 
@@ -39,32 +42,9 @@ public sealed class PostProjectionGrain(
         switch (@event)
         {
             case PostCreated e:
-                if (await Store.CountFollowersAsync(e.AuthorId) > _options.MergeAtReadThreshold)
-                {
-                    await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
-                    // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
-                    await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
-                    await push.PostAddedAsync([e.AuthorId, .. await push.ConnectedFollowersAsync(e.AuthorId)], e.PostId);
-                    return true;
-                }
-
-                // The author's own home timeline goes with the first batch of followers: one script and one push for both.
-                IReadOnlyList<UserId> author = [e.AuthorId];
-                await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
-                {
-                    IReadOnlyList<UserId> readers = [.. author, .. followers];
-                    author = [];
-                    await Store.AddToHomeTimelinesAsync(readers, e.PostId);
-                    SocialMetrics.FanOutDeliveries.Add(followers.Count);
-                    await push.PostAddedAsync(readers, e.PostId);
-                }
-
-                if (author.Count > 0)
-                {
-                    await Store.AddToHomeTimelinesAsync(author, e.PostId);
-                    await push.PostAddedAsync(author, e.PostId);
-                }
-
+                _author = e.AuthorId;
+                await FanOutAsync(e, push);
+                await notifier.PostCreatedAsync(e, push);
                 return true;
             case PostDeleted e:
                 await Store.RemoveFromHomeTimelinesAsync([e.AuthorId], e.PostId);
@@ -75,12 +55,66 @@ public sealed class PostProjectionGrain(
                     await push.PostRemovedAsync(followers, e.PostId);
                 }
 
+                await notifier.PostDeletedAsync(e);
                 return true;
             case CommentAdded e:
                 await push.CommentAddedAsync(e.PostId, e.CommentId);
+                if (await AuthorAsync(e.PostId) is { } commented)
+                {
+                    await notifier.CommentAddedAsync(e, commented, push);
+                }
+
+                return true;
+            case CommentDeleted e:
+                await notifier.CommentDeletedAsync(e);
+                return true;
+            case PostLiked e:
+                if (await AuthorAsync(e.PostId) is { } liked)
+                {
+                    await notifier.LikedAsync(e, liked, push);
+                }
+
+                return true;
+            case PostUnliked e:
+                if (await AuthorAsync(e.PostId) is { } unliked)
+                {
+                    await notifier.UnlikedAsync(e, unliked);
+                }
+
                 return true;
             default:
                 return false;
+        }
+    }
+
+    private async Task<UserId?> AuthorAsync(PostId post) => _author ??= await Store.ReadPostAuthorAsync(post);
+
+    private async Task FanOutAsync(PostCreated e, EventPushes push)
+    {
+        if (await Store.CountFollowersAsync(e.AuthorId) > _options.MergeAtReadThreshold)
+        {
+            await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
+            // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
+            await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
+            await push.PostAddedAsync([e.AuthorId, .. await push.ConnectedFollowersAsync(e.AuthorId)], e.PostId);
+            return;
+        }
+
+        // The author's own home timeline goes with the first batch of followers: one script and one push for both.
+        IReadOnlyList<UserId> author = [e.AuthorId];
+        await foreach (var followers in Store.ReadFollowersInBatchesAsync(e.AuthorId, _options.FanOutBatchSize))
+        {
+            IReadOnlyList<UserId> readers = [.. author, .. followers];
+            author = [];
+            await Store.AddToHomeTimelinesAsync(readers, e.PostId);
+            SocialMetrics.FanOutDeliveries.Add(followers.Count);
+            await push.PostAddedAsync(readers, e.PostId);
+        }
+
+        if (author.Count > 0)
+        {
+            await Store.AddToHomeTimelinesAsync(author, e.PostId);
+            await push.PostAddedAsync(author, e.PostId);
         }
     }
 }

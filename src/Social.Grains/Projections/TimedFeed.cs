@@ -1,4 +1,5 @@
 using Social.Abstractions.Diagnostics;
+using Social.Abstractions.Notifications;
 using Social.Abstractions.Posts;
 using Social.Abstractions.RealTime;
 using Social.Domain.Ids;
@@ -24,6 +25,12 @@ internal sealed class TimedFeed(IFeedNotifier inner, TimeProvider clock, DateTim
     {
         await inner.CommentAddedAsync(postAuthor, comment);
         Record("commentAdded");
+    }
+
+    public async Task NotificationAddedAsync(UserId recipient, NotificationView notification)
+    {
+        await inner.NotificationAddedAsync(recipient, notification);
+        Record("notificationAdded");
     }
 
     private void Record(string message) =>

@@ -9,12 +9,14 @@ namespace Social.Grains.Projections;
 
 /// <summary>
 /// A user's stream into the read models: the profile, both sides of the follower graph, the followed user's recent
-/// posts merged into the follower's home timeline on follow, and taken out again on unfollow; and an account's
+/// posts merged into the follower's home timeline on follow, and taken out again on unfollow, the follow's notification,
+/// the notification read marker; and an account's
 /// deletion, whose erasure (<see cref="AccountErasure"/>) it sees through.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
 public sealed class UserProjectionGrain(
-    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, AccountErasure erasure, IOptions<TimelineOptions> options)
+    IEventStore events, IProjectionStore store, EventPushesFactory pushes, ProjectionParking parking, AccountErasure erasure, Notifier notifier,
+    IOptions<TimelineOptions> options)
     : ProjectionGrain(events, store, pushes, parking), IUserProjectionGrain
 {
     protected override string StreamId => new UserId(this.GetPrimaryKeyString()).StreamId;
@@ -26,6 +28,7 @@ public sealed class UserProjectionGrain(
         UserFollowed e => Store.ApplyFollowAsync(StreamId, version, e.Follower, e.Followee),
         UserUnfollowed e => Store.ApplyUnfollowAsync(StreamId, version, e.Follower, e.Followee),
         AccountDeleted e => Store.ApplyAccountDeletedAsync(StreamId, version, e.UserId),
+        NotificationsRead e => Store.ApplyNotificationsReadAsync(StreamId, version, e.UserId, e.LastRead),
         _ => Store.ApplyNothingAsync(StreamId, version),
     };
 
@@ -37,9 +40,11 @@ public sealed class UserProjectionGrain(
         {
             case UserFollowed e:
                 await push.PostsAddedAsync(e.Follower, await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill));
+                await notifier.FollowedAsync(e, push);
                 return true;
             case UserUnfollowed e:
                 await push.PostsRemovedAsync(e.Follower, await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee));
+                await notifier.UnfollowedAsync(e);
                 return true;
             case AccountDeleted e:
                 await erasure.EraseAsync(e.UserId, e.At);

@@ -81,6 +81,9 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
 
+    public Task ReadNotificationsAsync(NotificationId lastRead) =>
+        ExecuteAsync(state => state.ReadNotifications(lastRead, clock.GetUtcNow()));
+
     public async Task<bool> IsAdministratorAsync()
     {
         await CatchUpAsync();

@@ -81,28 +81,40 @@ internal static class ProjectionScripts
         return 1
         """;
 
+    // Its side effect withdraws the notifications the comment caused.
     // KEYS: checkpoint, comment hash, comment page, post hash. ARGV: version, id.
-    public const string CommentDeleted = Gate + """
+    public const string CommentDeleted = GateWithSideEffects + """
         redis.call('DEL', KEYS[2])
         redis.call('ZREM', KEYS[3], ARGV[2])
         redis.call('HINCRBY', KEYS[4], 'comments', -1)
         return 1
         """;
 
+    // Its side effect notifies the post's author, or withdraws that.
     // KEYS: checkpoint, post hash. ARGV: version, delta.
-    public const string LikesChanged = Gate + """
+    public const string LikesChanged = GateWithSideEffects + """
         redis.call('HINCRBY', KEYS[2], 'likes', tonumber(ARGV[2]))
         return 1
         """;
 
     public const string Nothing = Gate + "return 1";
 
+    // The marker never moves back. KEYS: checkpoint, the user's read marker. ARGV: version, the last notification read.
+    public const string NotificationsRead = Gate + """
+        local current = redis.call('GET', KEYS[2])
+        if not current or current < ARGV[2] then redis.call('SET', KEYS[2], ARGV[2]) end
+        return 1
+        """;
+
     // What only the deleted user reads or is shown by: their profile and home timeline. Their posts, comments, likes
     // and follows leave by the events that undo them (the account's erasure). Its side effect is that erasure.
-    // KEYS: checkpoint, user hash, home timeline, late arrivals, merged-at-read set. ARGV: version, user.
+    // And their notifications.
+    // KEYS: checkpoint, user hash, home timeline, late arrivals, merged-at-read set, then the notification keys.
+    // ARGV: version, user.
     public const string AccountDeleted = GateWithSideEffects + """
         redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
         redis.call('SREM', KEYS[5], ARGV[2])
+        for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
         return 1
         """;
 

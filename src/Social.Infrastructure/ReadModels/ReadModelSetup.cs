@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Social.Abstractions.Notifications;
 using Social.Abstractions.ReadModels;
 using Social.Infrastructure.Configuration;
 using StackExchange.Redis;
@@ -20,6 +21,7 @@ public static class ReadModelSetup
         services.AddValidatedOptions<TimelineOptions>(configuration, TimelineOptions.Section);
         services.AddSingleton<IProjectionStore, RedisProjectionStore>();
         services.AddSingleton<IReadModelQueries, RedisReadModelQueries>();
+        services.AddSingleton<INotificationStore, RedisNotificationStore>();
         return services;
     }
 }

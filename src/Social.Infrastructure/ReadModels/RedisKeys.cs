@@ -19,7 +19,9 @@ internal static class RedisKeys
 
     public static RedisKey Post(PostId post) => $"{Prefix}post:{post.Value}";
 
-    public static RedisKey User(UserId user) => $"{Prefix}user:{user.Value}";
+    public const string UserPrefix = Prefix + "user:";
+
+    public static RedisKey User(UserId user) => UserPrefix + user.Value;
 
     public const string CommentPrefix = Prefix + "comment:";
 
@@ -45,6 +47,24 @@ internal static class RedisKeys
     /// runs beside live projections may replay a post's creation, and adding a member twice counts it once.
     /// </summary>
     public static RedisKey AuthoredPosts(UserId user) => $"{Prefix}authored:{user.Value}";
+
+    /// <summary>
+    /// A user's notifications, newest first: members are "id|type|actor|post|comment" (the ids fixed-length, so they sort
+    /// by id), with empty fields where there is no post or comment.
+    /// </summary>
+    public static RedisKey Notifications(UserId user) => $"{Prefix}notifs:{user.Value}";
+
+    /// <summary>A user's notifications by cause (see NotificationCauses): cause → member.</summary>
+    public static RedisKey NotificationCauses(UserId user) => $"{Prefix}ncauses:{user.Value}";
+
+    /// <summary>Notifications that arrived behind a newer one: "newest id:member", as the home timeline's late set.</summary>
+    public static RedisKey LateNotifications(UserId user) => $"{Prefix}nlate:{user.Value}";
+
+    /// <summary>The id of the newest notification the user has read.</summary>
+    public static RedisKey NotificationsRead(UserId user) => $"{Prefix}nread:{user.Value}";
+
+    /// <summary>Who may hold notifications about a post (withdrawn when it is deleted).</summary>
+    public static RedisKey NotifiedAbout(PostId post) => $"{Prefix}nabout:{post.Value}";
 
     /// <summary>The posts that landed in a reader's home timeline behind a newer one (see ProjectionScripts: late arrivals).</summary>
     public static RedisKey LateArrivals(UserId user) => $"{Prefix}late:{user.Value}";

@@ -23,7 +23,7 @@ public sealed class FeedClient : IAsyncDisposable
     private FeedClient(HubConnection connection)
     {
         _connection = connection;
-        foreach (var method in new[] { "postAdded", "postRemoved", "commentAdded" })
+        foreach (var method in new[] { "postAdded", "postRemoved", "commentAdded", "notificationAdded" })
         {
             connection.On<JsonElement>(method, payload => _messages.Enqueue((method, payload)));
         }
