@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Npgsql;
 using Social.Api.Tests.Admin;
+using Social.Api.Tests.Notifications;
 using Social.Api.Tests.Support;
 using StackExchange.Redis;
 using Xunit;
@@ -78,6 +79,25 @@ public sealed class AccountDeletionTests(RebuildingApiFixture api) : IClassFixtu
     }
 
     [Fact]
+    public async Task Delete_TheNotificationsTheAccountCausedDisappear()
+    {
+        var (leaver, leaverHandle) = await api.SignUpAsync("leaver");
+        var (author, authorHandle) = await api.SignUpAsync("author");
+        var authorsPost = await author.CreatePostIdAsync("the author's post");
+        await ApiAssert.NoContentAsync(await leaver.SendAsync(HttpMethod.Put, $"/api/users/me/following/{authorHandle}"));
+        await ApiAssert.NoContentAsync(await leaver.SendAsync(HttpMethod.Put, $"/api/posts/{authorsPost}/like"));
+        await leaver.CommentAsync(authorsPost, "the leaver's comment");
+        await leaver.CreatePostIdAsync($"hello @{authorHandle}");
+        var caused = await author.NotificationsWhenAsync(items => items.Count == 4, "the leaver's follow, like, comment and mention notified");
+        Assert.All(caused, notification => Assert.Equal(leaverHandle, notification.Actor()));
+
+        await ApiAssert.NoContentAsync(await leaver.DeleteAccountAsync(SocialApiFactory.DefaultPassword));
+
+        await author.NotificationsWhenAsync(items => items.Count == 0, "the notifications the leaver caused to disappear");
+        Assert.Equal(0, await author.UnreadAsync());
+    }
+
+    [Fact]
     public async Task Delete_NoStoreHoldsThePersonalData_NotEvenTheEventStore_AndARebuildKeepsItSo()
     {
         var marker = Guid.NewGuid().ToString("N");
@@ -105,7 +125,7 @@ public sealed class AccountDeletionTests(RebuildingApiFixture api) : IClassFixtu
         await EventuallyAsync(async () => (held = await WhereHeldAsync(secrets)) is null, "the personal data to leave PostgreSQL and Redis", () => held);
         Assert.True(await api.Factory.EventsInStreamAsync($"user-{handle}") > 0, "the user's stream keeps its history");
 
-        await RebuildAsync();
+        await api.RebuildReadModelsAsync();
         Assert.Null(await WhereHeldAsync(secrets));
         await ApiAssert.ProblemAsync(await anonymous.GetPathAsync($"/api/users/{handle}"), HttpStatusCode.NotFound);
         await EventuallyAsync(async () => Counts(await author.GetPostAsync(authorsPost)) == (0, 0), "the rebuilt post's count to leave out the erased comment");
@@ -180,17 +200,6 @@ public sealed class AccountDeletionTests(RebuildingApiFixture api) : IClassFixtu
         }
 
         return text.ToString();
-    }
-
-    private async Task RebuildAsync()
-    {
-        var admin = await api.AdminAsync();
-        await ApiAssert.JsonAsync(await admin.SendAsync(HttpMethod.Post, "/api/admin/projections/rebuild"), HttpStatusCode.Accepted);
-        await EventuallyAsync(async () =>
-        {
-            var report = await ApiAssert.JsonAsync(await admin.GetPathAsync("/api/admin/projections"), HttpStatusCode.OK);
-            return report.GetProperty("rebuild").GetProperty("state").GetString() == "completed";
-        }, "the rebuild to complete");
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, Func<string?>? lastSeen = null)

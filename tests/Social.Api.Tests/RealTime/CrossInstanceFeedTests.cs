@@ -32,6 +32,25 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
     }
 
     [Fact]
+    public async Task NotificationAdded_ReachesTheRecipientOnTheOtherInstance()
+    {
+        var recipientHandle = Handles.Unique("recipient");
+        var recipient = await instances.First.SignUpAsync(recipientHandle);
+        var actor = await instances.First.SignUpAsync(Handles.Unique("actor"));
+        await using var feed = await FeedClient.ConnectAsync(instances.OnSecond(recipient));
+
+        // Several actions: their projections are spread over both silos, so notifications are made on either instance.
+        var postId = await recipient.CreatePostIdAsync("notify me");
+        await ApiAssert.NoContentAsync(await actor.SendAsync(HttpMethod.Put, $"/api/users/me/following/{recipientHandle}"));
+        await ApiAssert.NoContentAsync(await actor.SendAsync(HttpMethod.Put, $"/api/posts/{postId}/like"));
+        var commentId = ApiAssert.String(await actor.CommentAsync(postId, "from the first instance"), "id");
+
+        await feed.WaitForAsync("notificationAdded", "follow", property: "type");
+        await feed.WaitForAsync("notificationAdded", "like", property: "type");
+        await feed.WaitForAsync("notificationAdded", commentId, property: "commentId");
+    }
+
+    [Fact]
     public async Task ClientCutOff_ResumesOnTheOtherInstanceWithSince_ItsViewEqualsTheServersTimeline()
     {
         var reader = await instances.First.SignUpAsync(Handles.Unique("reader"));

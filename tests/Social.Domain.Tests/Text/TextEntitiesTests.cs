@@ -47,4 +47,26 @@ public sealed class TextEntitiesTests
         Assert.Equal([fifty], TextEntities.Tags($"#{fifty}"));
         Assert.Empty(TextEntities.Tags($"#{fifty}b"));
     }
+
+    [Theory]
+    [InlineData("Rust", "rust")]
+    [InlineData("CAFÉ_2", "café_2")]
+    [InlineData("a1", "a1")]
+    public void TryNormalizeTag_ATag_IsItsLowerCase(string name, string expected)
+    {
+        Assert.True(TextEntities.TryNormalizeTag(name, out var tag));
+        Assert.Equal(expected, tag);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("123")]
+    [InlineData("two words")]
+    [InlineData("#rust")]
+    [InlineData("a-b")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void TryNormalizeTag_NotATag_IsRefused(string name)
+    {
+        Assert.False(TextEntities.TryNormalizeTag(name, out _));
+    }
 }

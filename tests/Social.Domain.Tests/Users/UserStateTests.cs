@@ -349,4 +349,26 @@ public sealed class UserStateTests
         Assert.Throws<NotFoundException>(() => state.ChangePassword(Hash, state.SecurityStamp, T0));
         Assert.Throws<NotFoundException>(() => state.Delete(state.SecurityStamp, T0).ToList());
     }
+
+    [Fact]
+    public void ReadNotifications_MovesTheMarkerForwardOnly()
+    {
+        var first = NotificationId.For(T0, Alice, "f:bob");
+        var second = NotificationId.For(T0.AddSeconds(1), Alice, "f:carol");
+        var state = Given(_aliceRegistered);
+
+        var moved = state.ReadNotifications(second, T0.AddMinutes(1));
+        Assert.Equal(new NotificationsRead(Alice, second, T0.AddMinutes(1)), moved);
+        state.Apply(moved!);
+
+        Assert.Null(state.ReadNotifications(first, T0.AddMinutes(2)));
+        Assert.Null(state.ReadNotifications(second, T0.AddMinutes(2)));
+        Assert.Equal(second, state.NotificationsReadUpTo);
+    }
+
+    [Fact]
+    public void ReadNotifications_UnknownUser_ThrowsNotFound()
+    {
+        Assert.Throws<NotFoundException>(() => Given().ReadNotifications(NotificationId.For(T0, Alice, "x"), T0));
+    }
 }
