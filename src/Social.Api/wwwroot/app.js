@@ -9,6 +9,8 @@ const state = {
   removed: new Set(), // ids a postRemoved push took out: a page read meanwhile must not bring them back
   cursor: null,
   connection: null,
+  notifications: new Map(), // notification id → its <li>, newest first
+  readUpTo: null, // the newest notification id marked read
 };
 const $ = (id) => document.getElementById(id);
 
@@ -59,7 +61,10 @@ function signOut() {
   state.connection = null;
   state.posts.clear();
   state.removed.clear();
+  state.notifications.clear();
+  state.readUpTo = null;
   $('timeline').replaceChildren();
+  $('notification-list').replaceChildren();
   showSignedIn(false);
 }
 
@@ -67,12 +72,15 @@ function showSignedIn(signedIn) {
   $('auth').hidden = signedIn;
   $('app').hidden = !signedIn;
   $('sign-out').hidden = !signedIn;
+  $('notifications-toggle').hidden = !signedIn;
+  if (!signedIn) $('notifications').hidden = $('browse').hidden = true;
   $('me').textContent = signedIn ? `@${state.handle}` : '';
 }
 
 function start() {
   showSignedIn(true);
   connect();
+  route();
 }
 
 // The timeline: one <li> per post, newest first, keyed by id so that a post from a page and from a push is one post.
@@ -97,7 +105,7 @@ function render(post) {
   li.querySelector('.handle').textContent = `@${post.author.handle}`;
   li.querySelector('time').textContent = new Date(post.createdAt).toLocaleString();
   li.querySelector('time').dateTime = post.createdAt;
-  li.querySelector('.text').textContent = post.text;
+  renderText(li.querySelector('.text'), post.text, post.mentions, post.tags);
   li.querySelector('.likes').textContent = `${post.likes} likes`;
   li.dataset.comments = post.comments;
   showCommentCount(li);
@@ -160,7 +168,9 @@ function renderComment(comment) {
   item.dataset.commentId = comment.id;
   const who = document.createElement('strong');
   who.textContent = comment.author.displayName;
-  item.append(who, ` ${comment.text}`);
+  const text = document.createElement('span');
+  renderText(text, comment.text, comment.mentions, []);
+  item.append(who, ' ', text);
   return item;
 }
 
@@ -176,6 +186,117 @@ function addComment(li, comment) {
   list.append(renderComment(comment));
   li.dataset.comments = Number(li.dataset.comments) + 1;
   showCommentCount(li);
+}
+
+// Mentions and tags as links: only those the server recorded (a mention of nobody stays text). A tag opens its
+// timeline, a mention the user's page (see route()). Built from DOM nodes, never from HTML.
+
+function renderText(element, text, mentions = [], tags = []) {
+  const word = /[\p{L}\p{M}\p{N}_]/u;
+  const entity = /[@#]([\p{L}\p{M}\p{N}_]+)/gu;
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(entity)) {
+    const name = match[1].toLowerCase();
+    const linked = match[0][0] === '@' ? mentions.includes(name) && `#/users/${name}` : tags.includes(name) && `#/tags/${encodeURIComponent(name)}`;
+    if (!linked || (match.index > 0 && word.test(text[match.index - 1]))) continue;
+    nodes.push(text.slice(last, match.index));
+    const link = document.createElement('a');
+    link.href = linked;
+    link.textContent = match[0];
+    nodes.push(link);
+    last = match.index + match[0].length;
+  }
+  nodes.push(text.slice(last));
+  element.replaceChildren(...nodes);
+}
+
+// A tag's timeline or a user's page, from the address's fragment; the home timeline when there is none.
+async function route() {
+  const [, kind, name] = location.hash.match(/^#\/(tags|users)\/(.+)$/) ?? [];
+  $('browse').hidden = !kind;
+  $('app').hidden = Boolean(kind) || !state.token;
+  if (!kind) return;
+  const list = $('browse-list');
+  list.replaceChildren();
+  $('browse-summary').textContent = '';
+  if (kind === 'tags') {
+    $('browse-title').textContent = `#${decodeURIComponent(name)}`;
+    const page = await api('GET', `/api/tags/${name}/posts?limit=50`);
+    page.items.forEach((post) => list.append(renderBrowsed(post)));
+  } else {
+    const user = await api('GET', `/api/users/${name}`);
+    $('browse-title').textContent = `${user.displayName} @${user.handle}`;
+    $('browse-summary').textContent = `${user.posts} posts · ${user.followers} followers · ${user.following} following`;
+    const page = await api('GET', `/api/users/${name}/posts?limit=50`);
+    page.items.forEach((post) => list.append(renderBrowsed(post)));
+  }
+}
+
+function renderBrowsed(post) {
+  const li = document.createElement('li');
+  li.className = 'post';
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = `${post.author.displayName} @${post.author.handle} · ${new Date(post.createdAt).toLocaleString()}`;
+  const text = document.createElement('p');
+  text.className = 'text';
+  renderText(text, post.text, post.mentions, post.tags);
+  li.append(meta, text);
+  return li;
+}
+
+// Notifications: a list newest first, with an unread badge kept live by `notificationAdded`. Opening the list marks
+// everything in it read (the server's marker only moves forward).
+
+const notificationWords = {
+  follow: 'followed you',
+  like: 'liked your post',
+  comment: 'commented on your post',
+  mention: 'mentioned you',
+};
+
+function addNotification(notification) {
+  if (state.notifications.has(notification.id)) return false;
+  const li = document.createElement('li');
+  li.dataset.notificationId = notification.id;
+  const who = document.createElement('a');
+  who.href = `#/users/${notification.actor.handle}`;
+  who.textContent = notification.actor.displayName;
+  li.append(who, ` ${notificationWords[notification.type] ?? notification.type}`);
+  li.classList.toggle('unread', !state.readUpTo || notification.id > state.readUpTo);
+  const next = [...state.notifications.keys()].filter((id) => id < notification.id).sort().pop();
+  $('notification-list').insertBefore(li, next ? state.notifications.get(next) : null);
+  state.notifications.set(notification.id, li);
+  return true;
+}
+
+function showUnread(count) {
+  $('unread').textContent = count;
+  $('unread').hidden = count === 0;
+}
+
+// On every `subscribed`: what arrived while away (or the first page), and the server's unread count.
+async function resumeNotifications() {
+  const newest = [...state.notifications.keys()].sort().pop();
+  let cursor = null;
+  do {
+    const page = await api('GET', `/api/notifications?limit=100${newest ? `&since=${newest}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+    page.items.forEach(addNotification);
+    cursor = newest ? page.nextCursor : null;
+  } while (cursor);
+  showUnread((await api('GET', '/api/notifications/unread')).count);
+}
+
+async function toggleNotifications() {
+  $('notifications').hidden = !$('notifications').hidden;
+  const newest = [...state.notifications.keys()].sort().pop();
+  if ($('notifications').hidden || !newest) return;
+  await api('PUT', '/api/notifications/marker', { lastReadId: newest });
+  // Everything shown is read now; the server's count follows its marker a moment later, so it is not asked here.
+  state.readUpTo = newest;
+  state.notifications.forEach((li) => li.classList.remove('unread'));
+  showUnread(0);
 }
 
 // The feed hub.
@@ -197,8 +318,14 @@ function connect() {
     const li = state.posts.get(added.postId);
     if (li) addComment(li, added);
   });
+  connection.on('notificationAdded', (notification) => {
+    if (addNotification(notification) && (!state.readUpTo || notification.id > state.readUpTo)) {
+      showUnread(Number($('unread').textContent) + 1);
+    }
+  });
   connection.on('subscribed', () => guarded(async () => {
     await resume();
+    await resumeNotifications();
     setLive(true);
   }));
   connection.onreconnecting(() => setLive(false));
@@ -236,5 +363,7 @@ $('follow-form').onsubmit = (e) => {
 };
 $('unfollow').onclick = () => guarded(() => api('DELETE', `/api/users/me/following/${encodeURIComponent($('follow-handle').value.trim())}`));
 $('more').onclick = () => guarded(() => loadPage(state.cursor));
+$('notifications-toggle').onclick = () => guarded(toggleNotifications);
+window.onhashchange = () => guarded(route);
 
 if (state.token) start();

@@ -43,6 +43,44 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task NotificationBadge_UpdatesLive_OpeningTheListReadsThem_MentionsAndTagsAreLinks()
+    {
+        var server = api.CreateClient().BaseAddress!;
+        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
+        var tag = "w" + Guid.NewGuid().ToString("N")[..10];
+        await using var chromium = await HeadlessChromium.StartAsync();
+        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
+        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
+        await SignUpAsync(alicePage, alice);
+        await SignUpAsync(bobPage, bob);
+        await alicePage.WaitForAsync("document.getElementById('unread').hidden");
+
+        await bobPage.FillAsync("#follow-handle", alice);
+        await bobPage.ClickAsync("#follow");
+        await alicePage.WaitForAsync("!document.getElementById('unread').hidden && document.getElementById('unread').textContent === '1'");
+        await bobPage.FillAsync("#post-text", $"Hi @{alice.ToUpperInvariant()}, see #{tag} and @nobody_{tag}");
+        await bobPage.ClickAsync("#post");
+        await alicePage.WaitForAsync("document.getElementById('unread').textContent === '2'");
+
+        await alicePage.ClickAsync("#notifications-toggle");
+        await alicePage.WaitForAsync("document.getElementById('unread').hidden && document.querySelectorAll('#notification-list li').length === 2");
+        var items = (await alicePage.EvaluateAsync("[...document.querySelectorAll('#notification-list li')].map(li => li.textContent).join('|')"))!.GetValue<string>();
+        Assert.Equal($"{bob.ToUpperInvariant()} mentioned you|{bob.ToUpperInvariant()} followed you", items);
+
+        // In Bob's own timeline the mention and the tag are links; the mention of nobody is text. The tag opens its timeline.
+        await bobPage.WaitForAsync($"document.querySelector('#timeline .text a[href=\"#/tags/{tag}\"]') !== null");
+        var links = (await bobPage.EvaluateAsync("[...document.querySelectorAll('#timeline .text a')].map(a => a.getAttribute('href')).join(' ')"))!.GetValue<string>();
+        Assert.Equal($"#/users/{alice} #/tags/{tag}", links);
+        await bobPage.ClickAsync($"#timeline .text a[href=\"#/tags/{tag}\"]");
+        await bobPage.WaitForAsync($"!document.getElementById('browse').hidden && document.getElementById('browse-title').textContent === '#{tag}' && document.querySelectorAll('#browse-list li').length === 1");
+        await bobPage.ClickAsync($"#browse-list a[href=\"#/users/{alice}\"]");
+        await bobPage.WaitForAsync($"document.getElementById('browse-title').textContent.endsWith('@{alice}')");
+
+        var path = Artifacts.Save("web-client-notifications.png", await alicePage.ScreenshotAsync());
+        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
+    }
+
+    [Fact]
     public async Task Root_ServesTheWebClientAndTheLocalSignalRBundle()
     {
         var client = api.CreateClient();
