@@ -28,6 +28,12 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
         { "get", "/api/users/{handle}/posts" },
         { "get", "/api/users/{handle}/followers" },
         { "get", "/api/users/{handle}/following" },
+        { "put", "/api/users/me/password" },
+        { "delete", "/api/users/me" },
+        { "get", "/api/notifications" },
+        { "get", "/api/notifications/unread" },
+        { "put", "/api/notifications/marker" },
+        { "get", "/api/tags/{tag}/posts" },
         { "get", "/health/live" },
         { "get", "/health/ready" },
         { "post", "/api/admin/projections/rebuild" },
@@ -65,6 +71,8 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
     [InlineData("/api/users/{handle}/followers")]
     [InlineData("/api/users/{handle}/following")]
     [InlineData("/api/posts/{id}/comments")]
+    [InlineData("/api/notifications")]
+    [InlineData("/api/tags/{tag}/posts")]
     public async Task Document_ListLimit_IsAnIntegerFrom1To100(string path)
     {
         var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);
