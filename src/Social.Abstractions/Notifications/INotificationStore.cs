@@ -12,11 +12,11 @@ namespace Social.Abstractions.Notifications;
 public interface INotificationStore
 {
     /// <summary>
-    /// Adds the notification, filed under <paramref name="cause"/>; answers it as clients see it, or null when that cause
-    /// notified the recipient before (another like of the same post by the same user: nothing again). Adding the same
-    /// notification again answers it again.
+    /// Adds the notifications, each filed under its <see cref="NotificationRecord.Cause"/>, in one round trip; answers
+    /// each as clients see it, in the same order, or null where its cause notified the recipient before (another like
+    /// of the same post by the same user: nothing again). Adding the same notification again answers it again.
     /// </summary>
-    Task<NotificationView?> AddAsync(NotificationRecord notification, string cause);
+    Task<IReadOnlyList<NotificationView?>> AddAsync(IReadOnlyList<NotificationRecord> notifications);
 
     /// <summary>
     /// Takes back the notification filed under <paramref name="cause"/>, if any; with <paramref name="forget"/> the cause
@@ -24,17 +24,14 @@ public interface INotificationStore
     /// </summary>
     Task WithdrawAsync(UserId recipient, string cause, bool forget);
 
-    /// <summary>Remembers that <paramref name="recipient"/> may hold notifications about <paramref name="post"/> (before adding one).</summary>
-    Task RecordRecipientAsync(PostId post, UserId recipient);
+    /// <summary>Remembers that <paramref name="recipients"/> may hold notifications about <paramref name="post"/> (before adding them).</summary>
+    Task RecordRecipientsAsync(PostId post, IReadOnlyList<UserId> recipients);
 
-    /// <summary>Everyone who may hold notifications about the post.</summary>
-    Task<IReadOnlyList<UserId>> RecipientsAsync(PostId post);
+    /// <summary>Takes back every notification about a deleted post, from everyone recorded as holding some.</summary>
+    Task WithdrawAboutPostAsync(PostId post);
 
-    /// <summary>Takes back every notification of <paramref name="recipient"/> about a deleted post.</summary>
-    Task WithdrawAboutPostAsync(UserId recipient, PostId post);
-
-    /// <summary>Forgets the recipients of a deleted post, once its notifications are withdrawn.</summary>
-    Task ForgetPostAsync(PostId post);
+    /// <summary>Takes back the notifications a deleted comment caused (to the post's author and those it mentioned).</summary>
+    Task WithdrawAboutCommentAsync(PostId post, CommentId comment);
 
     /// <summary>
     /// A page of the user's notifications, newest first. With <c>Since</c>, those newer than it and those that arrived
@@ -53,7 +50,8 @@ public interface INotificationStore
 /// <param name="Actor">Who acted.</param>
 /// <param name="Post">The post it is about, if any.</param>
 /// <param name="Comment">The comment it is about, if any.</param>
-public sealed record NotificationRecord(NotificationId Id, UserId Recipient, string Type, UserId Actor, PostId? Post, CommentId? Comment);
+/// <param name="Cause">What it is filed under (<see cref="NotificationCauses"/>).</param>
+public sealed record NotificationRecord(NotificationId Id, UserId Recipient, string Type, UserId Actor, PostId? Post, CommentId? Comment, string Cause);
 
 /// <summary>The causes notifications are filed under.</summary>
 public static class NotificationCauses

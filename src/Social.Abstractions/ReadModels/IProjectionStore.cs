@@ -51,9 +51,6 @@ public interface IProjectionStore
     /// <summary>Moves the user's notification read marker forward to <paramref name="lastRead"/> (never back).</summary>
     Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead);
 
-    /// <summary>The author of a post, or null when its view is gone (deleted, or dropped for a rebuild).</summary>
-    Task<UserId?> ReadPostAuthorAsync(PostId post);
-
     /// <summary>Only records that <paramref name="version"/> was applied (for events with nothing to change).</summary>
     Task<bool> ApplyNothingAsync(string streamId, long version);
 

@@ -25,14 +25,18 @@ internal static class NotificationEndpoints
 
     private static async Task<Ok<Page<NotificationView>>> ListAsync(
         HttpContext http, INotificationStore notifications, string? limit, string? cursor, string? since) =>
-        TypedResults.Ok(await notifications.ReadAsync(http.User.UserId(), PageQuery.From(limit, cursor, IsNotificationId, since)));
+        TypedResults.Ok(await notifications.ReadAsync(http.User.UserId(), PageQuery.From(limit, cursor, NotificationCursor, since)));
 
     private static async Task<Ok<UnreadCount>> UnreadAsync(HttpContext http, INotificationStore notifications) =>
         TypedResults.Ok(new UnreadCount(await notifications.CountUnreadAsync(http.User.UserId())));
 
-    private static async Task<NoContent> MoveMarkerAsync(MarkerRequest request, HttpContext http, IGrainFactory grains)
+    // A notification's id carries the time of its action: one from the future names no notification, and a marker
+    // moved there (it never moves back) would hide every notification until then.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
+    private static async Task<NoContent> MoveMarkerAsync(MarkerRequest request, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
-        if (!NotificationId.TryParse(request.LastReadId, out var lastRead))
+        if (!NotificationId.TryParse(request.LastReadId, out var lastRead) || lastRead.CreatedAt > clock.GetUtcNow() + ClockSkew)
         {
             throw new ValidationException("lastReadId", "lastReadId must be the id of a notification.");
         }
@@ -41,7 +45,7 @@ internal static class NotificationEndpoints
         return TypedResults.NoContent();
     }
 
-    private static bool IsNotificationId(string value) => NotificationId.TryParse(value, out _);
+    private static string? NotificationCursor(string value) => NotificationId.TryParse(value, out var id) ? id.Value : null;
 }
 
 /// <summary>The body of <c>PUT /api/notifications/marker</c>.</summary>

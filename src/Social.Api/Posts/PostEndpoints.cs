@@ -50,7 +50,7 @@ internal static class PostEndpoints
     {
         var post = ParsePostId(id);
         await (await ExistingPostAsync(grains, streams, id)).GetAsync();
-        var page = PageQuery.From(limit, cursor, value => CommentId.TryParse(value, out _));
+        var page = PageQuery.From(limit, cursor, value => CommentId.TryParse(value, out var comment) ? comment.Value : null);
         return TypedResults.Ok(await queries.ReadCommentsAsync(post, page));
     }
 

@@ -11,8 +11,9 @@ internal static class PageQuery
 
     // limit arrives as text and is read here, not by the framework: a value the framework cannot bind to a number
     // would be refused in its own words ("Failed to bind parameter \"Nullable<int> limit\""), and "1e9" or "ten" is
-    // the same mistake as "0" or "101", which deserves the same answer.
-    public static PageRequest From(string? limit, string? cursor, Func<string, bool> isValidCursor, string? since = null)
+    // the same mistake as "0" or "101", which deserves the same answer. A cursor and since are ids: canonical gives an
+    // id's canonical form (ids are case-insensitive, the read models compare them as stored), or null for no id.
+    public static PageRequest From(string? limit, string? cursor, Func<string, string?> canonical, string? since = null)
     {
         var errors = new Dictionary<string, string[]>();
         var size = PageRequest.DefaultLimit;
@@ -21,19 +22,21 @@ internal static class PageQuery
             errors["limit"] = [LimitRule];
         }
 
-        if (cursor is not null && !isValidCursor(cursor))
+        var after = cursor is null ? null : canonical(cursor);
+        if (cursor is not null && after is null)
         {
             errors["cursor"] = ["Cursor must be a nextCursor value from a previous page."];
         }
 
-        if (since is not null && !isValidCursor(since))
+        var newerThan = since is null ? null : canonical(since);
+        if (since is not null && newerThan is null)
         {
             errors["since"] = ["Since must be the id of an item of this list (the newest the client has)."];
         }
 
         return errors.Count > 0
             ? throw new ValidationException(errors)
-            : new PageRequest(size, cursor, since);
+            : new PageRequest(size, after, newerThan);
     }
 
     // As the framework reads an int from a query string (NumberStyles.Integer, invariant culture), so that every value

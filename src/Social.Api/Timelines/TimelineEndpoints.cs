@@ -27,11 +27,11 @@ internal static class TimelineEndpoints
             throw new ValidationException("tag", $"A tag is 1 to {TextEntities.MaxTagLength} letters, digits or _, not only digits.");
         }
 
-        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, IsPostId)));
+        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, PostCursor)));
     }
 
     private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, string? limit, string? cursor, string? since) =>
-        TypedResults.Ok(await timelines.HomeAsync(http.User.UserId(), PageQuery.From(limit, cursor, IsPostId, since)));
+        TypedResults.Ok(await timelines.HomeAsync(http.User.UserId(), PageQuery.From(limit, cursor, PostCursor, since)));
 
-    public static bool IsPostId(string value) => PostId.TryParse(value, out _);
+    public static string? PostCursor(string value) => PostId.TryParse(value, out var id) ? id.Value : null;
 }

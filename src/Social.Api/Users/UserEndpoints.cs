@@ -60,14 +60,14 @@ internal static class UserEndpoints
         string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, TimelineReader timelines)
     {
         var author = await ExistingUserAsync(grains, streams, handle);
-        return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.IsPostId)));
+        return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.PostCursor)));
     }
 
     private static async Task<Ok<Page<UserSummary>>> FollowsAsync(
         string handle, FollowDirection direction, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
     {
         var user = await ExistingUserAsync(grains, streams, handle);
-        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out _));
+        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out var user) ? user.Value : null);
         return TypedResults.Ok(await queries.ReadFollowsAsync(user, direction, page));
     }
 

@@ -213,7 +213,9 @@ function renderText(element, text, mentions = [], tags = []) {
 
 // A tag's timeline or a user's page, from the address's fragment; the home timeline when there is none.
 async function route() {
-  const [, kind, name] = location.hash.match(/^#\/(tags|users)\/(.+)$/) ?? [];
+  // Only what a tag or a handle can be reaches a request path: a crafted fragment cannot point the API elsewhere.
+  const [, kind, raw] = location.hash.match(/^#\/(tags|users)\/([^/?#]+)$/) ?? [];
+  const name = raw && encodeURIComponent(decodeURIComponent(raw).toLowerCase());
   $('browse').hidden = !kind;
   $('app').hidden = Boolean(kind) || !state.token;
   if (!kind) return;

@@ -68,12 +68,11 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
         }
     }
 
-    public async Task NotificationAddedAsync(NotificationRecord record, NotificationView notification)
+    /// <summary>Notifications just stored, each pushed to its recipient if connected: one presence check for them all.</summary>
+    public async Task NotificationsAddedAsync(IReadOnlyList<(UserId Recipient, NotificationView Notification)> added)
     {
-        if ((await ConnectedAsync([record.Recipient])).Count > 0)
-        {
-            await feed.NotificationAddedAsync(record.Recipient, notification);
-        }
+        var connected = (await ConnectedAsync([.. added.Select(n => n.Recipient).Distinct()])).ToHashSet();
+        await Task.WhenAll(added.Where(n => connected.Contains(n.Recipient)).Select(n => feed.NotificationAddedAsync(n.Recipient, n.Notification)).ToList());
     }
 
     /// <summary>The connected followers of an author whose posts are not fanned out (merged at read time).</summary>

@@ -8,8 +8,8 @@ namespace Social.Grains.Projections;
 /// <summary>
 /// The notifications that events cause (API.md, "Notifications"), as side effects of the projections: who is notified
 /// of what, and what undoing an action takes back. Nobody is notified of their own actions; of a post's or comment's
-/// mentions, the first <see cref="MaxMentionsNotified"/> users who would be notified are (the author mentioning themselves
-/// takes no place); a comment that mentions the post's author gives the author the <c>comment</c> only. Every step is idempotent, so a side effect repeated after a crash notifies once.
+/// mentions, the first <see cref="MaxMentionsNotified"/> are (so at most that many users are notified of one post or
+/// comment, the post's author included); a comment that mentions the post's author gives the author the <c>comment</c> only. Every step is idempotent, so a side effect repeated after a crash notifies once.
 /// </summary>
 public sealed class Notifier(INotificationStore store)
 {
@@ -17,74 +17,61 @@ public sealed class Notifier(INotificationStore store)
     public const int MaxMentionsNotified = 10;
 
     internal Task FollowedAsync(UserFollowed e, EventPushes push) =>
-        NotifyAsync(e.Followee, NotificationTypes.Follow, e.Follower, null, null, e.At, NotificationCauses.Follow(e.Follower), push);
+        NotifyAsync([Record(e.Followee, NotificationTypes.Follow, e.Follower, null, null, e.At, NotificationCauses.Follow(e.Follower))], push);
 
     internal Task UnfollowedAsync(UserUnfollowed e) =>
         store.WithdrawAsync(e.Followee, NotificationCauses.Follow(e.Follower), forget: false);
 
-    internal async Task PostCreatedAsync(PostCreated e, EventPushes push)
-    {
-        foreach (var mentioned in Mentioned(e.Mentions, e.AuthorId, except: null))
-        {
-            await NotifyAsync(mentioned, NotificationTypes.Mention, e.AuthorId, e.PostId, null, e.At, NotificationCauses.Post(e.PostId), push);
-        }
-    }
+    internal Task PostCreatedAsync(PostCreated e, EventPushes push) => NotifyAsync(
+        [.. Mentioned(e.Mentions, e.AuthorId, except: null)
+            .Select(user => Record(user, NotificationTypes.Mention, e.AuthorId, e.PostId, null, e.At, NotificationCauses.Post(e.PostId)))],
+        push);
 
     internal Task LikedAsync(PostLiked e, UserId postAuthor, EventPushes push) =>
-        NotifyAsync(postAuthor, NotificationTypes.Like, e.UserId, e.PostId, null, e.At, NotificationCauses.Like(e.PostId, e.UserId), push);
+        NotifyAsync([Record(postAuthor, NotificationTypes.Like, e.UserId, e.PostId, null, e.At, NotificationCauses.Like(e.PostId, e.UserId))], push);
 
     internal Task UnlikedAsync(PostUnliked e, UserId postAuthor) =>
         store.WithdrawAsync(postAuthor, NotificationCauses.Like(e.PostId, e.UserId), forget: false);
 
-    internal async Task CommentAddedAsync(CommentAdded e, UserId postAuthor, EventPushes push)
+    internal Task CommentAddedAsync(CommentAdded e, UserId postAuthor, EventPushes push)
     {
         var cause = NotificationCauses.Comment(e.CommentId);
-        await NotifyAsync(postAuthor, NotificationTypes.Comment, e.AuthorId, e.PostId, e.CommentId, e.At, cause, push);
-        foreach (var mentioned in Mentioned(e.Mentions, e.AuthorId, except: postAuthor))
-        {
-            await NotifyAsync(mentioned, NotificationTypes.Mention, e.AuthorId, e.PostId, e.CommentId, e.At, cause, push);
-        }
+        return NotifyAsync(
+            [
+                Record(postAuthor, NotificationTypes.Comment, e.AuthorId, e.PostId, e.CommentId, e.At, cause),
+                .. Mentioned(e.Mentions, e.AuthorId, except: postAuthor)
+                    .Select(user => Record(user, NotificationTypes.Mention, e.AuthorId, e.PostId, e.CommentId, e.At, cause)),
+            ],
+            push);
     }
 
-    internal async Task CommentDeletedAsync(CommentDeleted e)
-    {
-        foreach (var recipient in await store.RecipientsAsync(e.PostId))
-        {
-            await store.WithdrawAsync(recipient, NotificationCauses.Comment(e.CommentId), forget: true);
-        }
-    }
+    internal Task CommentDeletedAsync(CommentDeleted e) => store.WithdrawAboutCommentAsync(e.PostId, e.CommentId);
 
-    internal async Task PostDeletedAsync(PostDeleted e)
-    {
-        foreach (var recipient in await store.RecipientsAsync(e.PostId))
-        {
-            await store.WithdrawAboutPostAsync(recipient, e.PostId);
-        }
-
-        await store.ForgetPostAsync(e.PostId);
-    }
+    internal Task PostDeletedAsync(PostDeleted e) => store.WithdrawAboutPostAsync(e.PostId);
 
     private static IEnumerable<UserId> Mentioned(IReadOnlyList<string>? mentions, UserId actor, UserId? except) =>
-        (mentions ?? []).Select(handle => new UserId(handle)).Where(user => user != actor && user != except).Take(MaxMentionsNotified);
+        (mentions ?? []).Take(MaxMentionsNotified).Select(handle => new UserId(handle)).Where(user => user != actor && user != except);
 
-    private async Task NotifyAsync(
-        UserId recipient, string type, UserId actor, PostId? post, CommentId? comment, DateTimeOffset at, string cause, EventPushes push)
+    private static NotificationRecord Record(
+        UserId recipient, string type, UserId actor, PostId? post, CommentId? comment, DateTimeOffset at, string cause) =>
+        new(NotificationId.For(at, recipient, cause), recipient, type, actor, post, comment, cause);
+
+    // One event's notifications together: one round trip to record who holds some about the post, one to add them all,
+    // one presence check. The recipients are recorded first: a crash in between leaves one with nothing to withdraw.
+    private async Task NotifyAsync(IReadOnlyList<NotificationRecord> notifications, EventPushes push)
     {
-        if (recipient == actor)
+        var records = notifications.Where(n => n.Recipient != n.Actor).ToList();
+        if (records.Count == 0)
         {
             return;
         }
 
-        // The post's recipients are recorded first: a crash in between leaves a recipient with nothing to withdraw.
-        if (post is { } about)
+        if (records[0].Post is { } post)
         {
-            await store.RecordRecipientAsync(about, recipient);
+            await store.RecordRecipientsAsync(post, [.. records.Select(n => n.Recipient)]);
         }
 
-        var record = new NotificationRecord(NotificationId.For(at, recipient, cause), recipient, type, actor, post, comment);
-        if (await store.AddAsync(record, cause) is { } added)
-        {
-            await push.NotificationAddedAsync(record, added);
-        }
+        var added = await store.AddAsync(records);
+        await push.NotificationsAddedAsync([.. records.Zip(added).Where(pair => pair.Second is not null).Select(pair => (pair.First.Recipient, pair.Second!))]);
     }
 }

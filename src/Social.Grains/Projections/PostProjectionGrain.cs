@@ -2,6 +2,7 @@ using Social.Abstractions.Diagnostics;
 using Microsoft.Extensions.Options;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
+using Social.Domain.Events;
 using Social.Domain.Ids;
 using Social.Domain.Posts;
 
@@ -21,7 +22,7 @@ public sealed class PostProjectionGrain(
 {
     private readonly TimelineOptions _options = options.Value;
 
-    // The post's author, whom likes and comments notify: known from the post's creation, or read from its view once.
+    // The post's author, whom likes and comments notify: known from the post's creation, or read from its stream once.
     private UserId? _author;
 
     protected override string StreamId => new PostId(this.GetPrimaryKeyString()).StreamId;
@@ -59,35 +60,33 @@ public sealed class PostProjectionGrain(
                 return true;
             case CommentAdded e:
                 await push.CommentAddedAsync(e.PostId, e.CommentId);
-                if (await AuthorAsync(e.PostId) is { } commented)
-                {
-                    await notifier.CommentAddedAsync(e, commented, push);
-                }
-
+                await notifier.CommentAddedAsync(e, await AuthorAsync(), push);
                 return true;
             case CommentDeleted e:
                 await notifier.CommentDeletedAsync(e);
                 return true;
             case PostLiked e:
-                if (await AuthorAsync(e.PostId) is { } liked)
-                {
-                    await notifier.LikedAsync(e, liked, push);
-                }
-
+                await notifier.LikedAsync(e, await AuthorAsync(), push);
                 return true;
             case PostUnliked e:
-                if (await AuthorAsync(e.PostId) is { } unliked)
-                {
-                    await notifier.UnlikedAsync(e, unliked);
-                }
-
+                await notifier.UnlikedAsync(e, await AuthorAsync());
                 return true;
             default:
                 return false;
         }
     }
 
-    private async Task<UserId?> AuthorAsync(PostId post) => _author ??= await Store.ReadPostAuthorAsync(post);
+    // From the stream's first event, not from a read model that a rebuild may just have dropped.
+    private async Task<UserId> AuthorAsync()
+    {
+        if (_author is null)
+        {
+            var first = (await Events.ReadStreamPageAsync(StreamId, 0, maxCount: 1))[0];
+            _author = ((PostCreated)EventTypes.Deserialize(first.Type, first.Data)).AuthorId;
+        }
+
+        return _author.Value;
+    }
 
     private async Task FanOutAsync(PostCreated e, EventPushes push)
     {

@@ -29,6 +29,8 @@ public abstract class ProjectionGrain(IEventStore events, IProjectionStore store
 
     protected IProjectionStore Store => store;
 
+    protected IEventStore Events => events;
+
     protected abstract string StreamId { get; }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

@@ -2,7 +2,8 @@ namespace Social.Infrastructure.ReadModels;
 
 /// <summary>
 /// Lua scripts of the notifications (see <see cref="RedisKeys.Notifications"/> for the members). Each touches one
-/// user's keys only. KEYS of the writes: the user's notifications, their causes hash, their late set.
+/// user's keys only. KEYS of the writes: the user's notifications, their causes hash, their late set, the newest
+/// notification id they ever had.
 /// </summary>
 internal static class NotificationScripts
 {
@@ -26,19 +27,27 @@ internal static class NotificationScripts
 
         """;
 
-    // A notification that lands behind the user's newest one goes into the late set as well, so that ?since= of a
-    // client that saw the newer one finds it (the home timeline does the same). Answers the actor's display name, or
-    // nothing when the cause notified before with another notification.
-    // ARGV: cause, member, capacity, the actor's user hash.
+    // A cause filed before with a later notification (a rebuild that met the second like before the first) gives way
+    // to the earlier one: what the live system showed is the first. A notification that lands behind the newest the
+    // user ever had (a high-water mark that withdrawals do not lower) goes into the late set as well, so that ?since=
+    // of a client that saw the newer one finds it (the home timeline does the same). Nothing is added for a deleted
+    // recipient (their user hash is a tombstone). Answers the actor's display name, or nothing when nothing was added.
+    // KEYS: notifications, causes, late set, high-water mark. ARGV: cause, member, capacity, actor's and recipient's user hashes.
     public const string Add = Members + """
+        if redis.call('HEXISTS', ARGV[5], 'deleted') == 1 then return false end
+        local id = string.sub(ARGV[2], 1, 26)
         local filed = redis.call('HGET', KEYS[2], ARGV[1])
-        if filed and filed ~= ARGV[2] then return false end
+        if filed and filed ~= ARGV[2] then
+            if string.sub(filed, 1, 26) < id then return false end
+            redis.call('ZREM', KEYS[1], filed)
+        end
         redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
         local capacity = tonumber(ARGV[3])
-        local newest = redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, 1)[1]
+        local top = redis.call('GET', KEYS[4])
+        if not top or top < id then redis.call('SET', KEYS[4], id) end
         redis.call('ZADD', KEYS[1], 0, ARGV[2])
-        if newest and string.sub(newest, 1, 26) > string.sub(ARGV[2], 1, 26) then
-            redis.call('ZADD', KEYS[3], 0, string.sub(newest, 1, 26) .. ':' .. ARGV[2])
+        if top and top > id then
+            redis.call('ZADD', KEYS[3], 0, top .. ':' .. ARGV[2])
             redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -capacity - 1)
         end
         local excess = redis.call('ZCARD', KEYS[1]) - capacity
@@ -49,8 +58,7 @@ internal static class NotificationScripts
             end
             redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
         end
-        local actor = fields(ARGV[2])[3]
-        return redis.call('HGET', ARGV[4], 'displayName') or actor
+        return redis.call('HGET', ARGV[4], 'displayName') or fields(ARGV[2])[3]
         """;
 
     // ARGV: cause, forget ('1' to let the cause notify again).

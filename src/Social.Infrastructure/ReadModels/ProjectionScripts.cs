@@ -41,15 +41,18 @@ internal static class ProjectionScripts
 
     // Mentions and tags are kept space-separated (neither can hold a space). A tag's timeline is capped like the others,
     // so a post costs the same in a tag used a million times as in one used twice.
-    // KEYS: checkpoint, post hash, author's post set, then the capped timelines: the author's and those of the post's tags.
+    // A tag's timeline keeps a quarter more than the capacity, so that it still holds at least that many after some of
+    // its posts are deleted.
+    // KEYS: checkpoint, post hash, author's post set, author's timeline, then the timelines of the post's tags.
     // ARGV: version, id, author, text, created at, capacity, mentions, tags.
     public const string PostCreated = GateWithSideEffects + """
         redis.call('HSET', KEYS[2], 'author', ARGV[3], 'text', ARGV[4], 'createdAt', ARGV[5], 'comments', 0, 'likes', 0,
             'mentions', ARGV[7], 'tags', ARGV[8])
         redis.call('ZADD', KEYS[3], 0, ARGV[2])
+        local capacity = tonumber(ARGV[6])
         for i = 4, #KEYS do
             redis.call('ZADD', KEYS[i], 0, ARGV[2])
-            redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[6]) - 1)
+            redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(i == 4 and capacity or capacity + math.floor(capacity / 4)) - 1)
         end
         return 1
         """;
@@ -108,11 +111,13 @@ internal static class ProjectionScripts
 
     // What only the deleted user reads or is shown by: their profile and home timeline. Their posts, comments, likes
     // and follows leave by the events that undo them (the account's erasure). Its side effect is that erasure.
-    // And their notifications.
+    // And their notifications; the user hash stays as a tombstone, so that nothing notifies them again (a rebuild may
+    // replay this before a post that mentions them).
     // KEYS: checkpoint, user hash, home timeline, late arrivals, merged-at-read set, then the notification keys.
     // ARGV: version, user.
     public const string AccountDeleted = GateWithSideEffects + """
         redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        redis.call('HSET', KEYS[2], 'deleted', 1)
         redis.call('SREM', KEYS[5], ARGV[2])
         for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
         return 1

@@ -60,6 +60,9 @@ internal static class RedisKeys
     /// <summary>Notifications that arrived behind a newer one: "newest id:member", as the home timeline's late set.</summary>
     public static RedisKey LateNotifications(UserId user) => $"{Prefix}nlate:{user.Value}";
 
+    /// <summary>The id of the newest notification the user ever had: it never goes down (see NotificationScripts.Add).</summary>
+    public static RedisKey NewestNotification(UserId user) => $"{Prefix}nmax:{user.Value}";
+
     /// <summary>The id of the newest notification the user has read.</summary>
     public static RedisKey NotificationsRead(UserId user) => $"{Prefix}nread:{user.Value}";
 

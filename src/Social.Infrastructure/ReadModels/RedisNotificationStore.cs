@@ -12,27 +12,42 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
 {
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<NotificationView?> AddAsync(NotificationRecord notification, string cause)
+    public async Task<IReadOnlyList<NotificationView?>> AddAsync(IReadOnlyList<NotificationRecord> notifications)
     {
-        var member = Member(notification);
-        var name = await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Add, Keys(notification.Recipient),
-            [cause, member, options.Value.Capacity, RedisKeys.User(notification.Actor).ToString()]));
-        return name.IsNull ? null : View(member, (string)name!);
+        var batch = Db.CreateBatch();
+        var added = notifications.Select(n => batch.ScriptEvaluateAsync(NotificationScripts.Add, Keys(n.Recipient),
+            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString()])).ToArray();
+        var names = await RedisCalls.RunAsync(() =>
+        {
+            batch.Execute();
+            return Task.WhenAll(added);
+        });
+        return [.. notifications.Select((n, i) => names[i].IsNull ? null : View(Member(n), (string)names[i]!))];
     }
 
     public Task WithdrawAsync(UserId recipient, string cause, bool forget) =>
         RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Withdraw, Keys(recipient), [cause, forget ? "1" : "0"]));
 
-    public Task RecordRecipientAsync(PostId post, UserId recipient) =>
-        RedisCalls.RunAsync(() => Db.SetAddAsync(RedisKeys.NotifiedAbout(post), recipient.Value));
+    public Task RecordRecipientsAsync(PostId post, IReadOnlyList<UserId> recipients) =>
+        RedisCalls.RunAsync(() => Db.SetAddAsync(RedisKeys.NotifiedAbout(post), [.. recipients.Select(user => (RedisValue)user.Value)]));
 
-    public async Task<IReadOnlyList<UserId>> RecipientsAsync(PostId post) =>
-        [.. (await RedisCalls.RunAsync(() => Db.SetMembersAsync(RedisKeys.NotifiedAbout(post)))).Select(user => new UserId(user!))];
+    public async Task WithdrawAboutPostAsync(PostId post)
+    {
+        foreach (var recipient in await RecipientsAsync(post))
+        {
+            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.WithdrawAboutPost, Keys(recipient), [post.Value]));
+        }
 
-    public Task WithdrawAboutPostAsync(UserId recipient, PostId post) =>
-        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.WithdrawAboutPost, Keys(recipient), [post.Value]));
+        await RedisCalls.RunAsync(() => Db.KeyDeleteAsync(RedisKeys.NotifiedAbout(post)));
+    }
 
-    public Task ForgetPostAsync(PostId post) => RedisCalls.RunAsync(() => Db.KeyDeleteAsync(RedisKeys.NotifiedAbout(post)));
+    public async Task WithdrawAboutCommentAsync(PostId post, CommentId comment)
+    {
+        foreach (var recipient in await RecipientsAsync(post))
+        {
+            await WithdrawAsync(recipient, NotificationCauses.Comment(comment), forget: true);
+        }
+    }
 
     public async Task<Page<NotificationView>> ReadAsync(UserId user, PageRequest page)
     {
@@ -52,8 +67,11 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
         (long)await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Unread,
             [RedisKeys.Notifications(user), RedisKeys.NotificationsRead(user)]));
 
+    private async Task<IReadOnlyList<UserId>> RecipientsAsync(PostId post) =>
+        [.. (await RedisCalls.RunAsync(() => Db.SetMembersAsync(RedisKeys.NotifiedAbout(post)))).Select(user => new UserId(user!))];
+
     private static RedisKey[] Keys(UserId user) =>
-        [RedisKeys.Notifications(user), RedisKeys.NotificationCauses(user), RedisKeys.LateNotifications(user)];
+        [RedisKeys.Notifications(user), RedisKeys.NotificationCauses(user), RedisKeys.LateNotifications(user), RedisKeys.NewestNotification(user)];
 
     // "id|type|actor|post|comment": the id first, so that members sort by it.
     private static string Member(NotificationRecord n) =>

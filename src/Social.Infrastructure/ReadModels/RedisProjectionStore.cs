@@ -64,14 +64,12 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
     public Task<bool> ApplyAccountDeletedAsync(string streamId, long version, UserId user) =>
         ApplyAsync(ProjectionScripts.AccountDeleted, streamId, version,
             [RedisKeys.User(user), RedisKeys.HomeTimeline(user), RedisKeys.LateArrivals(user), RedisKeys.MergedAtRead,
-                RedisKeys.Notifications(user), RedisKeys.NotificationCauses(user), RedisKeys.LateNotifications(user), RedisKeys.NotificationsRead(user)],
+                RedisKeys.Notifications(user), RedisKeys.NotificationCauses(user), RedisKeys.LateNotifications(user),
+                RedisKeys.NewestNotification(user), RedisKeys.NotificationsRead(user)],
             [user.Value]);
 
     public Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead) =>
         ApplyAsync(ProjectionScripts.NotificationsRead, streamId, version, [RedisKeys.NotificationsRead(user)], [lastRead.Value]);
-
-    public async Task<UserId?> ReadPostAuthorAsync(PostId post) =>
-        await RedisCalls.RunAsync(() => Db.HashGetAsync(RedisKeys.Post(post), "author")) is { IsNull: false } author ? new UserId(author!) : null;
 
     public Task<bool> ApplyNothingAsync(string streamId, long version) =>
         ApplyAsync(ProjectionScripts.Nothing, streamId, version, [], []);

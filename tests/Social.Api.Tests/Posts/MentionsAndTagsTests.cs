@@ -35,7 +35,7 @@ public sealed class MentionsAndTagsTests(ApiFixture api) : IClassFixture<ApiFixt
         var comment = await commenter.CommentAsync(postId, $"@{authorHandle} look, and @{authorHandle} again #tags_are_not_kept_on_comments");
 
         Assert.Equal([authorHandle], Strings(comment, "mentions"));
-        var page = await commenter.AllPagesAsync($"/api/posts/{postId}/comments");
+        var page = await Eventually.ReadAsync(() => commenter.AllPagesAsync($"/api/posts/{postId}/comments"), items => items.Count == 1, "the comment page");
         Assert.Equal([authorHandle], Strings(Assert.Single(page), "mentions"));
         AssertEntities(await author.GetPostAsync(postId), [], []);
     }

@@ -18,12 +18,14 @@ internal sealed class WriteRound(SocialHttp http, Audience audience, FeedConnect
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(15);
     private readonly HttpClient[] _authors = [.. audience.AuthorTokens.Select(http.As)];
 
-    public async Task<WriteRoundResult> RunAsync(string name, double rate, int seconds, CancellationToken cancellationToken)
+    /// <summary>Posts at <paramref name="rate"/> for <paramref name="seconds"/>; post <c>i</c>'s text is <paramref name="text"/>(i), or a plain one.</summary>
+    public async Task<WriteRoundResult> RunAsync(string name, double rate, int seconds, CancellationToken cancellationToken, Func<int, string>? text = null)
     {
         feeds.ClearReceived();
         var answers = new PostAnswers((int)Math.Round(rate * seconds));
         var cpu = ProcessCpu.Start(api);
-        var run = await OpenLoop.RunAsync(answers.Count, rate, i => PostAsync(answers, i, cancellationToken), cancellationToken);
+        text ??= i => $"writes benchmark {i}";
+        var run = await OpenLoop.RunAsync(answers.Count, rate, i => PostAsync(answers, i, text(i), cancellationToken), cancellationToken);
 
         var expected = Enumerable.Range(0, answers.Count).Where(i => answers.Ids[i] is not null)
             .Sum(i => (long)audience.FollowersOfAuthor[i % _authors.Length]);
@@ -33,14 +35,14 @@ internal sealed class WriteRound(SocialHttp http, Audience audience, FeedConnect
         return new WriteRoundResult(name, rate, seconds, answers.Summarize(run.Start, seconds), pushes, run, feeds.Connected, serverCores, clientCores);
     }
 
-    private async Task PostAsync(PostAnswers answers, int i, CancellationToken cancellationToken)
+    private async Task PostAsync(PostAnswers answers, int i, string text, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         answers.Sending(i);
         try
         {
-            using var response = await _authors[i % _authors.Length].PostAsJsonAsync("/api/posts", new { text = $"writes benchmark {i}" }, limit.Token);
+            using var response = await _authors[i % _authors.Length].PostAsJsonAsync("/api/posts", new { text }, limit.Token);
             var id = response.StatusCode == HttpStatusCode.Created
                 ? (await response.Content.ReadFromJsonAsync<Created>(limit.Token))?.Id
                 : null;

@@ -52,6 +52,12 @@ internal static class WritesBenchmark
 
         var rounds = new List<WriteRoundResult> { await round.RunAsync("R", options.Rate, options.Seconds, cancellationToken) };
         Round(rounds[^1]);
+        if (options.Mentions > 0)
+        {
+            rounds.Add(await round.RunAsync($"R, {options.Mentions} mentions", options.Rate, options.Seconds, cancellationToken, i => MentioningText(options, i)));
+            Round(rounds[^1]);
+        }
+
         if (options.Overload > 0)
         {
             rounds.Add(await round.RunAsync($"{options.Overload:0.##}R", options.Rate * options.Overload, options.Seconds, cancellationToken));
@@ -88,6 +94,11 @@ internal static class WritesBenchmark
 
         return limits;
     }
+
+    // Post i mentions M readers (a different M for consecutive posts) and carries a tag shared by all and one of ten.
+    private static string MentioningText(WritesOptions options, int i) =>
+        $"writes benchmark {i} #writes #bench{i % 10} " + string.Join(' ',
+            Enumerable.Range(0, options.Mentions).Select(k => "@" + SocialHttp.Handle(Audience.ReaderPrefix, (int)(((long)i * options.Mentions + k) % options.Clients))));
 
     private static string WithSettings(WritesOptions options) => options.HostEnvironment.Count == 0
         ? ""

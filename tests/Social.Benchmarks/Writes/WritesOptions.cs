@@ -5,7 +5,7 @@ namespace Social.Benchmarks.Writes;
 /// <summary>The options of <c>writes</c>, the write-path scenario (see <see cref="Usage"/>).</summary>
 internal sealed record WritesOptions(
     int Authors, int Followers, int Clients, int Rate, int Seconds, double Overload, TimeSpan Timeout, string? Host,
-    IReadOnlyDictionary<string, string> HostEnvironment, bool SkipLimits, int Warmup)
+    IReadOnlyDictionary<string, string> HostEnvironment, bool SkipLimits, int Warmup, int Mentions)
 {
     public const string Usage = """
         Social.Benchmarks writes: the write path of one real Social.Api process at a rate and past it. First the
@@ -24,6 +24,9 @@ internal sealed record WritesOptions(
           --rate R             posts per second in the first round, open loop (default 1500)
           --seconds S          length of each round (default 15)
           --overload X         the second round posts at X × R (default 2; 0 skips it)
+          --mentions M         after the first round, one more at the same rate whose posts each mention M readers
+                               (M mention notifications, each pushed) and carry two tags: the cost of mentions,
+                               tags and notifications beside the same posts without them (default 0: no such round)
           --warmup W           seconds of posting at R / 2 before the rounds, not reported (default 10): the host's
                                code is compiled and tiered up, as on a server that has run for a while
           --timeout T          seconds a POST may take before it counts as a timeout (default 10)
@@ -39,7 +42,7 @@ internal sealed record WritesOptions(
 
     public static WritesOptions Parse(string[] args)
     {
-        var options = new WritesOptions(150, 10, 300, 1500, 15, 2, TimeSpan.FromSeconds(10), null, new Dictionary<string, string>(), false, 10);
+        var options = new WritesOptions(150, 10, 300, 1500, 15, 2, TimeSpan.FromSeconds(10), null, new Dictionary<string, string>(), false, 10, 0);
         var environment = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -58,6 +61,7 @@ internal sealed record WritesOptions(
                 "--host-env" => AddEnvironment(options, environment, Value()),
                 "--skip-limits" => options with { SkipLimits = true },
                 "--warmup" => options with { Warmup = Int(name, Value(), 0, 600) },
+                "--mentions" => options with { Mentions = Int(name, Value(), 0, 10) },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }

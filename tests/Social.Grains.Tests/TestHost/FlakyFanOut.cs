@@ -60,8 +60,6 @@ public sealed class FlakyFanOut
         public Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead) =>
             inner.ApplyNotificationsReadAsync(streamId, version, user, lastRead);
 
-        public Task<UserId?> ReadPostAuthorAsync(PostId post) => inner.ReadPostAuthorAsync(post);
-
         public IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize) =>
             inner.ReadFollowersInBatchesAsync(author, batchSize);
 

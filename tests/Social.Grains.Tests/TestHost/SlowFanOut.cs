@@ -71,8 +71,6 @@ public sealed class SlowFanOut(TimeSpan delayPerBatch)
         public Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead) =>
             Run(() => inner.ApplyNotificationsReadAsync(streamId, version, user, lastRead));
 
-        public Task<UserId?> ReadPostAuthorAsync(PostId post) => Run(() => inner.ReadPostAuthorAsync(post));
-
         public async IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize)
         {
             ThrowIfCrashed();
