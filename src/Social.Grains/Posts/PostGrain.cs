@@ -32,10 +32,14 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     public async Task<PostView> CreateAsync(UserId author, string text)
     {
         // An unknown author fails the command before anything is written; the summary is also the view's author.
-        var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
-        var users = await MentionedUsersAsync(TextRules.PostText(text));
-        await ExecuteAsync(state => state.Create(Id, author, text, users.Contains, clock.GetUtcNow()));
-        return ToView(summary);
+        // Asked together: the author, and which of the handles the text mentions are users.
+        var normalized = TextRules.PostText(text);
+        var summary = GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
+        var users = MentionedUsersAsync(normalized);
+        await Task.WhenAll(summary, users);
+        var mentionable = users.Result;
+        await ExecuteAsync(state => state.Create(Id, author, text, mentionable.Contains, clock.GetUtcNow()));
+        return ToView(await summary);
     }
 
     public async Task<PostView> GetAsync()

@@ -24,9 +24,10 @@ internal sealed record WritesOptions(
           --rate R             posts per second in the first round, open loop (default 1500)
           --seconds S          length of each round (default 15)
           --overload X         the second round posts at X × R (default 2; 0 skips it)
-          --mentions M         after the first round, one more at the same rate whose posts each mention M readers
-                               (M mention notifications, each pushed) and carry two tags: the cost of mentions,
-                               tags and notifications beside the same posts without them (default 0: no such round)
+          --mentions M         after the first round, one at the same rate whose posts each mention M readers (M
+                               mention notifications, each pushed) and carry two tags, then a plain one again: the
+                               cost of mentions, tags and notifications beside the same posts without them, in a
+                               bracket (default 0: no such rounds)
           --warmup W           seconds of posting at R / 2 before the rounds, not reported (default 10): the host's
                                code is compiled and tiered up, as on a server that has run for a while
           --timeout T          seconds a POST may take before it counts as a timeout (default 10)
