@@ -68,3 +68,33 @@ public sealed record NotificationsRead(
     [property: Id(0)] UserId UserId,
     [property: Id(1)] NotificationId LastRead,
     [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+/// <summary>
+/// <paramref name="Blocker"/> blocks <paramref name="Blocked"/>: neither sees the other's posts, comments or notifications,
+/// and the blocked user cannot follow the blocker or comment on or like their posts. The follows between them end (the
+/// blocker's by a <see cref="UserUnfollowed"/> before this, the other's by its projection).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserBlocked")]
+public sealed record UserBlocked(
+    [property: Id(0)] UserId Blocker,
+    [property: Id(1)] UserId Blocked,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserUnblocked")]
+public sealed record UserUnblocked(
+    [property: Id(0)] UserId Blocker,
+    [property: Id(1)] UserId Blocked,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+/// <summary><paramref name="Muter"/> no longer sees <paramref name="Muted"/>'s posts at home or in pushes, nor notifications from them; the muted user is not told.</summary>
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserMuted")]
+public sealed record UserMuted(
+    [property: Id(0)] UserId Muter,
+    [property: Id(1)] UserId Muted,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;
+
+[GenerateSerializer, Immutable, Alias("Social.Domain.Users.UserUnmuted")]
+public sealed record UserUnmuted(
+    [property: Id(0)] UserId Muter,
+    [property: Id(1)] UserId Muted,
+    [property: Id(2)] DateTimeOffset At) : UserEvent;

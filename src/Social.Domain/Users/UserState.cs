@@ -35,6 +35,12 @@ public sealed class UserState
 
     [Id(10)] public bool IsDeleted { get; set; }
 
+    /// <summary>The users this one blocks.</summary>
+    [Id(12)] public HashSet<UserId> Blocking { get; set; } = [];
+
+    /// <summary>The users this one mutes.</summary>
+    [Id(13)] public HashSet<UserId> Muting { get; set; } = [];
+
     /// <summary>The newest notification the user has read (null before the first): the unread ones are newer.</summary>
     [Id(11)] public NotificationId? NotificationsReadUpTo { get; set; }
 
@@ -69,8 +75,11 @@ public sealed class UserState
             : new ProfileUpdated(Id, newName!, newBio!, at);
     }
 
-    /// <summary>Returns null when already following. Whether the followee exists is the caller's check.</summary>
-    public UserFollowed? Follow(UserId followee, DateTimeOffset at)
+    /// <summary>
+    /// Returns null when already following. Whether the followee exists, and whether they block this user
+    /// (<paramref name="blockedByFollowee"/>), are the caller's to find out.
+    /// </summary>
+    public UserFollowed? Follow(UserId followee, bool blockedByFollowee, DateTimeOffset at)
     {
         EnsureExists();
         if (followee == Id)
@@ -78,7 +87,46 @@ public sealed class UserState
             throw new ValidationException("handle", "You cannot follow yourself.");
         }
 
+        if (Blocking.Contains(followee))
+        {
+            throw new ForbiddenException("You block this user: unblock them to follow them.");
+        }
+
+        if (blockedByFollowee)
+        {
+            throw new ForbiddenException("This user blocks you.");
+        }
+
         return Following.Contains(followee) ? null : new UserFollowed(Id, followee, at);
+    }
+
+    /// <summary>Blocks another user, ending this user's follow of them first; nothing when blocking them already.</summary>
+    public IEnumerable<UserEvent> Block(UserId other, DateTimeOffset at)
+    {
+        EnsureOther(other, "You cannot block yourself.");
+        return Blocking.Contains(other) ? []
+            : [.. Following.Contains(other) ? [new UserUnfollowed(Id, other, at)] : Array.Empty<UserEvent>(), new UserBlocked(Id, other, at)];
+    }
+
+    /// <summary>Returns null when not blocking them.</summary>
+    public UserUnblocked? Unblock(UserId other, DateTimeOffset at)
+    {
+        EnsureExists();
+        return Blocking.Contains(other) ? new UserUnblocked(Id, other, at) : null;
+    }
+
+    /// <summary>Returns null when muting them already.</summary>
+    public UserMuted? Mute(UserId other, DateTimeOffset at)
+    {
+        EnsureOther(other, "You cannot mute yourself.");
+        return Muting.Contains(other) ? null : new UserMuted(Id, other, at);
+    }
+
+    /// <summary>Returns null when not muting them.</summary>
+    public UserUnmuted? Unmute(UserId other, DateTimeOffset at)
+    {
+        EnsureExists();
+        return Muting.Contains(other) ? new UserUnmuted(Id, other, at) : null;
     }
 
     /// <summary>Returns null when not following.</summary>
@@ -114,13 +162,19 @@ public sealed class UserState
     }
 
     /// <summary>
-    /// Deletes the account (the password checked as for <see cref="ChangePassword"/>). The user's own follows end
-    /// first, as events, so the follow graph and the counts follow as for any unfollow.
+    /// Deletes the account (the password checked as for <see cref="ChangePassword"/>). The user's own follows, blocks
+    /// and mutes end first, as events, so the read models follow as for any unfollow, unblock or unmute.
     /// </summary>
     public IEnumerable<UserEvent> Delete(int verifiedStamp, DateTimeOffset at)
     {
         EnsureCurrent(verifiedStamp);
-        return [.. Following.Order().Select(followee => new UserUnfollowed(Id, followee, at)), new AccountDeleted(Id, at)];
+        return
+        [
+            .. Following.Order().Select(followee => new UserUnfollowed(Id, followee, at)),
+            .. Blocking.Order().Select(blocked => new UserUnblocked(Id, blocked, at)),
+            .. Muting.Order().Select(muted => new UserUnmuted(Id, muted, at)),
+            new AccountDeleted(Id, at),
+        ];
     }
 
     /// <summary>Returns null when the marker is there or further on already: it never moves back.</summary>
@@ -143,6 +197,10 @@ public sealed class UserState
             case PasswordChanged changed: Apply(changed); break;
             case AccountDeleted: ApplyDeleted(); break;
             case NotificationsRead read: NotificationsReadUpTo = read.LastRead; break;
+            case UserBlocked blocked: Blocking.Add(blocked.Blocked); break;
+            case UserUnblocked unblocked: Blocking.Remove(unblocked.Blocked); break;
+            case UserMuted muted: Muting.Add(muted.Muted); break;
+            case UserUnmuted unmuted: Muting.Remove(unmuted.Muted); break;
             default: throw new ArgumentException($"Unknown user event '{e?.GetType().Name}'.", nameof(e));
         }
     }
@@ -182,6 +240,8 @@ public sealed class UserState
         Bio = string.Empty;
         PasswordHash = string.Empty;
         Following.Clear();
+        Blocking.Clear();
+        Muting.Clear();
         IsAdministrator = false;
         SecurityStamp++;
     }
@@ -191,6 +251,15 @@ public sealed class UserState
         if (!IsActive)
         {
             throw new NotFoundException("There is no such user.");
+        }
+    }
+
+    private void EnsureOther(UserId other, string selfMessage)
+    {
+        EnsureExists();
+        if (other == Id)
+        {
+            throw new ValidationException("handle", selfMessage);
         }
     }
 
