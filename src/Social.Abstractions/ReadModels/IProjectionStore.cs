@@ -8,7 +8,7 @@ namespace Social.Abstractions.ReadModels;
 /// changes nothing, and an event that arrives after a gap is refused so the projection can catch up first.
 /// Writes that touch many keys (fan-out to home timelines) are idempotent instead, and batched; they run after the
 /// event is applied, and the checkpoint records whether they completed, so that a crash between the two is repaired.
-/// Follows, unfollows, post creations and deletions, comments, likes and their undoing (notifications and pushes) and
+/// Follows, unfollows, blocks, unmutes, post creations and deletions, comments, likes and their undoing (notifications and pushes) and
 /// account deletions (the erasure) have such side effects: applying them leaves
 /// <see cref="ProjectionCheckpoint.SideEffectsDone"/> behind until <see cref="MarkSideEffectsDoneAsync"/>; other events
 /// move it along with them only when nothing before them is pending.
@@ -29,6 +29,12 @@ public interface IProjectionStore
 
     /// <summary>Removes the follow from both users' lists at <paramref name="version"/> of the follower's stream.</summary>
     Task<bool> ApplyUnfollowAsync(string streamId, long version, UserId follower, UserId followee);
+
+    /// <summary>Records that <paramref name="blocker"/> blocks <paramref name="blocked"/> (or no longer does), on both sides.</summary>
+    Task<bool> ApplyBlockAsync(string streamId, long version, UserId blocker, UserId blocked, bool blocks);
+
+    /// <summary>Records that <paramref name="muter"/> mutes <paramref name="muted"/> (or no longer does).</summary>
+    Task<bool> ApplyMuteAsync(string streamId, long version, UserId muter, UserId muted, bool mutes);
 
     /// <summary>Stores the post's view, puts it in its author's timeline and counts it.</summary>
     Task<bool> ApplyPostCreatedAsync(string streamId, long version, PostRecord post);
@@ -57,14 +63,18 @@ public interface IProjectionStore
     /// <summary>The followers of <paramref name="author"/>, in batches of up to <paramref name="batchSize"/>.</summary>
     IAsyncEnumerable<IReadOnlyList<UserId>> ReadFollowersInBatchesAsync(UserId author, int batchSize);
 
+    /// <summary>Whether <paramref name="follower"/> follows <paramref name="followee"/>.</summary>
+    Task<bool> FollowsAsync(UserId follower, UserId followee);
+
     /// <summary>The number of followers of a user.</summary>
     Task<long> CountFollowersAsync(UserId user);
 
     /// <summary>
-    /// Puts a post into the home timelines of <paramref name="readers"/>, each capped, a batch per round trip. A post
+    /// Puts a post into the home timelines of <paramref name="readers"/>, each capped, a batch per round trip, except
+    /// those of readers who block, are blocked by or mute its author; answers the readers it was put in front of. A post
     /// that lands behind a newer one is remembered as a late arrival, so that <c>?since=</c> still finds it.
     /// </summary>
-    Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);
+    Task<IReadOnlyList<UserId>> AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);
 
     /// <summary>Takes a post out of the home timelines of <paramref name="readers"/>.</summary>
     Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post);

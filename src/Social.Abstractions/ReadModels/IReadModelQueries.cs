@@ -16,28 +16,40 @@ public interface IReadModelQueries
     /// <summary>One comment as clients see it, for pushes; null when it is gone.</summary>
     Task<CommentView?> ReadCommentAsync(PostId post, CommentId comment);
 
-    /// <summary>An author's posts, newest first.</summary>
+    /// <summary>An author's posts, newest first (whom the author blocks gets a 404 before this is read; the blocker may still read them).</summary>
     Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page);
 
-    /// <summary>The most recent posts with a tag (lower case), newest first.</summary>
-    Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page);
+    /// <summary>The most recent posts with a tag (lower case), newest first, without those hidden from <paramref name="reader"/> by a block.</summary>
+    Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page, UserId? reader = null);
 
-    /// <summary>A post's comments, oldest first.</summary>
-    Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page);
+    /// <summary>A post's comments, oldest first, without those hidden from <paramref name="reader"/> by a block.</summary>
+    Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page, UserId? reader = null);
 
-    /// <summary>A user's followers (or the users they follow), by handle.</summary>
-    Task<Page<UserSummary>> ReadFollowsAsync(UserId user, FollowDirection direction, PageRequest page);
+    /// <summary>A list of users: a user's followers, the users they follow, block or mute; by handle, without those hidden from <paramref name="reader"/> by a block.</summary>
+    Task<Page<UserSummary>> ReadUserListAsync(UserId user, UserList list, PageRequest page, UserId? reader = null);
+
+    /// <summary>Those of <paramref name="readers"/> who see what <paramref name="author"/> writes: neither blocks the other (and, with <paramref name="mutes"/>, the reader does not mute them).</summary>
+    Task<IReadOnlyList<UserId>> WhoSeesAsync(UserId author, IReadOnlyList<UserId> readers, bool mutes);
+
+    /// <summary>Whether <paramref name="blocker"/> blocks <paramref name="other"/>: then <paramref name="other"/> may not read their profile and posts.</summary>
+    Task<bool> BlocksAsync(UserId blocker, UserId other);
 
     /// <summary>The counts only the read model knows.</summary>
     Task<UserCounts> ReadCountsAsync(UserId user);
 }
 
-/// <summary>Which side of the follower graph to list.</summary>
-public enum FollowDirection
+/// <summary>Which list of users to read.</summary>
+public enum UserList
 {
     /// <summary>Users who follow the user.</summary>
     Followers,
 
     /// <summary>Users the user follows.</summary>
     Following,
+
+    /// <summary>Users the user blocks.</summary>
+    Blocks,
+
+    /// <summary>Users the user mutes.</summary>
+    Mutes,
 }

@@ -58,6 +58,22 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stops following another user; unfollowing twice is not an error.</summary>
     Task UnfollowAsync(UserId followee);
 
+    /// <summary>Blocks another user (ending this user's follow of them; the projection ends theirs); blocking twice is not an error.</summary>
+    Task BlockAsync(UserId other);
+
+    /// <summary>Ends a block; unblocking twice is not an error.</summary>
+    Task UnblockAsync(UserId other);
+
+    /// <summary>Mutes another user; muting twice is not an error.</summary>
+    Task MuteAsync(UserId other);
+
+    /// <summary>Ends a mute; unmuting twice is not an error.</summary>
+    Task UnmuteAsync(UserId other);
+
+    /// <summary>True when this user blocks <paramref name="other"/>: what the write models of follows, comments and likes ask.</summary>
+    [AlwaysInterleave]
+    Task<bool> BlocksAsync(UserId other);
+
     /// <summary>Moves the notification read marker forward to <paramref name="lastRead"/>; a marker further on already stays.</summary>
     Task ReadNotificationsAsync(NotificationId lastRead);
 

@@ -5,6 +5,7 @@ using Social.Api.Auth;
 using Social.Api.RateLimiting;
 using Social.Api.Idempotency;
 using Social.Api.Timelines;
+using Social.Api.Users;
 using Social.Domain.Errors;
 using Social.Domain.Ids;
 
@@ -42,16 +43,24 @@ internal static class PostEndpoints
         return TypedResults.Created($"/api/posts/{post.Id}", post);
     }
 
-    private static async Task<Ok<PostView>> GetAsync(string id, IGrainFactory grains, IStreamExistence streams) =>
-        TypedResults.Ok(await (await ExistingPostAsync(grains, streams, id)).GetAsync());
+    private static async Task<Ok<PostView>> GetAsync(string id, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
+        TypedResults.Ok(await VisiblePostAsync(id, http, grains, streams, queries));
 
     private static async Task<Ok<Page<CommentView>>> CommentsAsync(
-        string id, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
+        string id, string? limit, string? cursor, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
     {
         var post = ParsePostId(id);
-        await (await ExistingPostAsync(grains, streams, id)).GetAsync();
+        await VisiblePostAsync(id, http, grains, streams, queries);
         var page = PageQuery.From(limit, cursor, value => CommentId.TryParse(value, out var comment) ? comment.Value : null);
-        return TypedResults.Ok(await queries.ReadCommentsAsync(post, page));
+        return TypedResults.Ok(await queries.ReadCommentsAsync(post, page, http.User.ReaderId()));
+    }
+
+    // A live post whose author does not block the caller.
+    private static async Task<PostView> VisiblePostAsync(string id, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
+    {
+        var view = await (await ExistingPostAsync(grains, streams, id)).GetAsync();
+        await queries.EnsureNotBlockedByAsync(new UserId(view.Author.Handle), http, $"There is no post '{id}'.");
+        return view;
     }
 
     private static async Task<NoContent> DeleteAsync(string id, HttpContext http, IGrainFactory grains)

@@ -20,14 +20,14 @@ internal static class TimelineEndpoints
             .WithSummary("The most recent posts with a tag (as many as a timeline keeps, 800 by default), newest first; the tag is case-insensitive.");
     }
 
-    private static async Task<Ok<Page<PostView>>> TagAsync(string tag, TimelineReader timelines, string? limit, string? cursor)
+    private static async Task<Ok<Page<PostView>>> TagAsync(string tag, HttpContext http, TimelineReader timelines, string? limit, string? cursor)
     {
         if (!TextEntities.TryNormalizeTag(tag, out var normalized))
         {
             throw new ValidationException("tag", $"A tag is 1 to {TextEntities.MaxTagLength} letters, digits or _, not only digits.");
         }
 
-        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, PostCursor)));
+        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, PostCursor), http.User.ReaderId()));
     }
 
     private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, string? limit, string? cursor, string? since) =>

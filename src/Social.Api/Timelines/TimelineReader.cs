@@ -17,8 +17,8 @@ internal sealed class TimelineReader(IReadModelQueries queries, IGrainFactory gr
     public async Task<Page<PostView>> UserAsync(UserId author, PageRequest page) =>
         await HydrateAsync(await queries.ReadUserTimelineAsync(author, page));
 
-    public async Task<Page<PostView>> TagAsync(string tag, PageRequest page) =>
-        await HydrateAsync(await queries.ReadTagTimelineAsync(tag, page));
+    public async Task<Page<PostView>> TagAsync(string tag, PageRequest page, UserId? reader) =>
+        await HydrateAsync(await queries.ReadTagTimelineAsync(tag, page, reader));
 
     private async Task<Page<PostView>> HydrateAsync(TimelinePage page)
     {

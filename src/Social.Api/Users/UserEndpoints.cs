@@ -24,12 +24,12 @@ internal static class UserEndpoints
             .WithSummary("A user's profile and counts.");
         users.MapGet("/{handle}/posts", PostsAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A user's posts, newest first.");
-        users.MapGet("/{handle}/followers", (string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
-                FollowsAsync(handle, FollowDirection.Followers, limit, cursor, grains, streams, queries))
+        users.MapGet("/{handle}/followers", (string handle, string? limit, string? cursor, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
+                FollowsAsync(handle, UserList.Followers, limit, cursor, http, grains, streams, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users who follow a user, by handle.");
-        users.MapGet("/{handle}/following", (string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
-                FollowsAsync(handle, FollowDirection.Following, limit, cursor, grains, streams, queries))
+        users.MapGet("/{handle}/following", (string handle, string? limit, string? cursor, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries) =>
+                FollowsAsync(handle, UserList.Following, limit, cursor, http, grains, streams, queries))
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The users a user follows, by handle.");
 
@@ -41,6 +41,7 @@ internal static class UserEndpoints
         me.MapDelete("/following/{handle}", UnfollowAsync).ProducesValidationProblem()
             .WithSummary("Stops following a user; likewise idempotent.");
         me.MapAccountEndpoints();
+        users.MapBlockEndpoints();
         return users;
     }
 
@@ -53,22 +54,36 @@ internal static class UserEndpoints
         return TypedResults.Created($"/api/users/{view.Handle}", view);
     }
 
-    private static async Task<Ok<UserView>> GetAsync(string handle, IGrainFactory grains, IStreamExistence streams) =>
-        TypedResults.Ok(await grains.GetGrain<IUserGrain>((await RegisteredHandleAsync(streams, handle)).Value).GetAsync());
+    private static async Task<Ok<UserView>> GetAsync(string handle, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
+    {
+        var user = await RegisteredHandleAsync(streams, handle);
+        await queries.EnsureNotBlockedByAsync(user, http, $"There is no user '{handle}'.");
+        return TypedResults.Ok(await grains.GetGrain<IUserGrain>(user.Value).GetAsync());
+    }
 
     private static async Task<Ok<Page<PostView>>> PostsAsync(
-        string handle, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, TimelineReader timelines)
+        string handle, string? limit, string? cursor, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries,
+        TimelineReader timelines)
     {
-        var author = await ExistingUserAsync(grains, streams, handle);
+        var author = await VisibleUserAsync(handle, http, grains, streams, queries);
         return TypedResults.Ok(await timelines.UserAsync(author, PageQuery.From(limit, cursor, TimelineEndpoints.PostCursor)));
     }
 
     private static async Task<Ok<Page<UserSummary>>> FollowsAsync(
-        string handle, FollowDirection direction, string? limit, string? cursor, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
+        string handle, UserList list, string? limit, string? cursor, HttpContext http, IGrainFactory grains, IStreamExistence streams,
+        IReadModelQueries queries)
+    {
+        var user = await VisibleUserAsync(handle, http, grains, streams, queries);
+        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out var user) ? user.Value : null);
+        return TypedResults.Ok(await queries.ReadUserListAsync(user, list, page, http.User.ReaderId()));
+    }
+
+    // An existing user who does not block the caller.
+    private static async Task<UserId> VisibleUserAsync(string handle, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)
     {
         var user = await ExistingUserAsync(grains, streams, handle);
-        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out var user) ? user.Value : null);
-        return TypedResults.Ok(await queries.ReadFollowsAsync(user, direction, page));
+        await queries.EnsureNotBlockedByAsync(user, http, $"There is no user '{handle}'.");
+        return user;
     }
 
     private static async Task<Ok<UserView>> UpdateProfileAsync(UpdateProfileRequest request, HttpContext http, IGrainFactory grains) =>

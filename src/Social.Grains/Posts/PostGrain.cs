@@ -54,6 +54,7 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     {
         // An unknown author fails the command before anything is written.
         var summary = await GrainFactory.GetGrain<IUserGrain>(author.Value).GetSummaryAsync();
+        await EnsureNotBlockedAsync(author);
         var users = await MentionedUsersAsync(TextRules.CommentText(text));
         CommentState? existing = null;
         CommentAdded? added = null;
@@ -74,11 +75,24 @@ public sealed class PostGrain(IEventStore store, ISnapshotStore snapshots, IPost
     public Task DeleteCommentAsync(CommentId commentId, UserId by) => ExecuteAsync(async state =>
         (PostEvent?)state.DeleteComment(commentId, state.Exists ? await activity.FindLiveCommentAsync(Id, commentId) : null, by, clock.GetUtcNow()));
 
-    public Task LikeAsync(UserId by) => ExecuteAsync(async state =>
-        (PostEvent?)state.Like(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
+    public async Task LikeAsync(UserId by)
+    {
+        await EnsureNotBlockedAsync(by);
+        await ExecuteAsync(async state => (PostEvent?)state.Like(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
+    }
 
     public Task UnlikeAsync(UserId by) => ExecuteAsync(async state =>
         (PostEvent?)state.Unlike(by, state.Exists ? await activity.FindLikeAsync(Id, by) : LikeRecord.None, clock.GetUtcNow()));
+
+    // API.md: while a block lasts, the blocked user cannot comment on or like the blocker's posts. The author's grain
+    // knows whom they block; a post that is not live fails its command on its own.
+    private async Task EnsureNotBlockedAsync(UserId user)
+    {
+        if (State.IsLive && user != State.AuthorId && await GrainFactory.GetGrain<IUserGrain>(State.AuthorId.Value).BlocksAsync(user))
+        {
+            throw new ForbiddenException("The post's author blocks you.");
+        }
+    }
 
     // Which of the handles a text mentions belong to registered users, asked of their grains together (most texts
     // mention nobody, and this asks nothing).

@@ -14,9 +14,18 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
 {
     private PostView? _view;
 
-    public async Task PostAddedAsync(IReadOnlyList<UserId> readers, PostId post)
+    /// <summary>
+    /// <c>postAdded</c> to the connected <paramref name="readers"/>; with <paramref name="author"/>, only to those who see
+    /// the author (readers the fan-out wrote to were filtered by it; those of a post merged at read time are filtered here).
+    /// </summary>
+    public async Task PostAddedAsync(IReadOnlyList<UserId> readers, PostId post, UserId? author = null)
     {
         var connected = await ConnectedAsync(readers);
+        if (author is { } by && connected.Count > 0)
+        {
+            connected = await queries.WhoSeesAsync(by, connected, mutes: true);
+        }
+
         if (connected.Count > 0 && (_view ??= (await queries.ReadPostsAsync([post])).FirstOrDefault()) is { } view)
         {
             await feed.PostAddedAsync(connected, view);
@@ -62,7 +71,8 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
         }
 
         var author = new UserId(view.Author.Handle);
-        if ((await presence.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added)
+        if ((await presence.ConnectedAsync([author])).Count > 0 && await queries.ReadCommentAsync(post, comment) is { } added
+            && (await queries.WhoSeesAsync(new UserId(added.Author.Handle), [author], mutes: false)).Count > 0)
         {
             await feed.CommentAddedAsync(author, added);
         }

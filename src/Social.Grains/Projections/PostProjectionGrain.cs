@@ -95,7 +95,7 @@ public sealed class PostProjectionGrain(
             await Store.AddToHomeTimelinesAsync([e.AuthorId], e.PostId);
             // Once merged at read time, always: their older posts stay in home timelines and pages skip doubles.
             await Store.SetMergedAtReadTimeAsync(e.AuthorId, true);
-            await push.PostAddedAsync([e.AuthorId, .. await push.ConnectedFollowersAsync(e.AuthorId)], e.PostId);
+            await push.PostAddedAsync([e.AuthorId, .. await push.ConnectedFollowersAsync(e.AuthorId)], e.PostId, e.AuthorId);
             return;
         }
 
@@ -105,15 +105,14 @@ public sealed class PostProjectionGrain(
         {
             IReadOnlyList<UserId> readers = [.. author, .. followers];
             author = [];
-            await Store.AddToHomeTimelinesAsync(readers, e.PostId);
+            var delivered = await Store.AddToHomeTimelinesAsync(readers, e.PostId);
             SocialMetrics.FanOutDeliveries.Add(followers.Count);
-            await push.PostAddedAsync(readers, e.PostId);
+            await push.PostAddedAsync(delivered, e.PostId);
         }
 
         if (author.Count > 0)
         {
-            await Store.AddToHomeTimelinesAsync(author, e.PostId);
-            await push.PostAddedAsync(author, e.PostId);
+            await push.PostAddedAsync(await Store.AddToHomeTimelinesAsync(author, e.PostId), e.PostId);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
+using Social.Abstractions.Users;
 using Social.Domain.Ids;
 using Social.Domain.Users;
 using Social.Grains.Users;
@@ -10,7 +11,8 @@ namespace Social.Grains.Projections;
 /// <summary>
 /// A user's stream into the read models: the profile, both sides of the follower graph, the followed user's recent
 /// posts merged into the follower's home timeline on follow, and taken out again on unfollow, the follow's notification,
-/// the notification read marker; and an account's
+/// the notification read marker, blocks (whose side effect ends the blocked user's follow of the blocker) and mutes;
+/// and an account's
 /// deletion, whose erasure (<see cref="AccountErasure"/>) it sees through.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Users)]
@@ -29,6 +31,10 @@ public sealed class UserProjectionGrain(
         UserUnfollowed e => Store.ApplyUnfollowAsync(StreamId, version, e.Follower, e.Followee),
         AccountDeleted e => Store.ApplyAccountDeletedAsync(StreamId, version, e.UserId),
         NotificationsRead e => Store.ApplyNotificationsReadAsync(StreamId, version, e.UserId, e.LastRead),
+        UserBlocked e => Store.ApplyBlockAsync(StreamId, version, e.Blocker, e.Blocked, blocks: true),
+        UserUnblocked e => Store.ApplyBlockAsync(StreamId, version, e.Blocker, e.Blocked, blocks: false),
+        UserMuted e => Store.ApplyMuteAsync(StreamId, version, e.Muter, e.Muted, mutes: true),
+        UserUnmuted e => Store.ApplyMuteAsync(StreamId, version, e.Muter, e.Muted, mutes: false),
         _ => Store.ApplyNothingAsync(StreamId, version),
     };
 
@@ -45,6 +51,18 @@ public sealed class UserProjectionGrain(
             case UserUnfollowed e:
                 await push.PostsRemovedAsync(e.Follower, await Store.RemoveAuthorFromHomeTimelineAsync(e.Follower, e.Followee));
                 await notifier.UnfollowedAsync(e);
+                return true;
+            case UserBlocked e:
+                // The blocker's own follow ended in its stream before the block; the blocked user's ends by their command.
+                await GrainFactory.GetGrain<IUserGrain>(e.Blocked.Value).UnfollowAsync(e.Blocker);
+                return true;
+            case UserUnmuted e:
+                // Posts of theirs made during the mute were not fanned out to the muter: they come back as on a follow.
+                if (await Store.FollowsAsync(e.Muter, e.Muted))
+                {
+                    await push.PostsAddedAsync(e.Muter, await Store.MergeIntoHomeTimelineAsync(e.Muter, e.Muted, options.Value.FollowBackfill));
+                }
+
                 return true;
             case AccountDeleted e:
                 await erasure.EraseAsync(e.UserId, e.At);

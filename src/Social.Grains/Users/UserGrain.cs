@@ -8,7 +8,7 @@ using Social.Grains.EventSourcing;
 
 namespace Social.Grains.Users;
 
-/// <summary>A user account: registration, profile, password, follow and unfollow, deletion; event-sourced in the user's stream.</summary>
+/// <summary>A user account: registration, profile, password, follows, blocks and mutes, deletion; event-sourced in the user's stream.</summary>
 public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, TimeProvider clock)
     : EventSourcedGrain<UserState, UserEvent>(store), IUserGrain
 {
@@ -71,13 +71,43 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
     public async Task FollowAsync(UserId followee)
     {
         EnsureExists();
-        if (followee != Id && !State.Following.Contains(followee) && !await GrainFactory.GetGrain<IUserGrain>(followee.Value).ExistsAsync())
+        var blocked = false;
+        if (followee != Id && !State.Following.Contains(followee))
         {
-            throw new NotFoundException($"There is no user '{followee}'.");
+            await EnsureOtherExistsAsync(followee);
+            blocked = await GrainFactory.GetGrain<IUserGrain>(followee.Value).BlocksAsync(Id);
         }
 
-        await ExecuteAsync(state => state.Follow(followee, clock.GetUtcNow()));
+        await ExecuteAsync(state => state.Follow(followee, blocked, clock.GetUtcNow()));
     }
+
+    public async Task BlockAsync(UserId other)
+    {
+        EnsureExists();
+        if (other != Id && !State.Blocking.Contains(other))
+        {
+            await EnsureOtherExistsAsync(other);
+        }
+
+        await ExecuteAsync(state => state.Block(other, clock.GetUtcNow()));
+    }
+
+    public Task UnblockAsync(UserId other) => ExecuteAsync(state => state.Unblock(other, clock.GetUtcNow()));
+
+    public async Task MuteAsync(UserId other)
+    {
+        EnsureExists();
+        if (other != Id && !State.Muting.Contains(other))
+        {
+            await EnsureOtherExistsAsync(other);
+        }
+
+        await ExecuteAsync(state => state.Mute(other, clock.GetUtcNow()));
+    }
+
+    public Task UnmuteAsync(UserId other) => ExecuteAsync(state => state.Unmute(other, clock.GetUtcNow()));
+
+    public Task<bool> BlocksAsync(UserId other) => Task.FromResult(State.IsActive && State.Blocking.Contains(other));
 
     public Task UnfollowAsync(UserId followee) => ExecuteAsync(state => state.Unfollow(followee, clock.GetUtcNow()));
 
@@ -110,6 +140,14 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         }
 
         return _counts;
+    }
+
+    private async Task EnsureOtherExistsAsync(UserId other)
+    {
+        if (!await GrainFactory.GetGrain<IUserGrain>(other.Value).ExistsAsync())
+        {
+            throw new NotFoundException($"There is no user '{other}'.");
+        }
     }
 
     private void EnsureExists()

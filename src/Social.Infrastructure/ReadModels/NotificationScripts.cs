@@ -9,7 +9,7 @@ internal static class NotificationScripts
 {
     // fields(member) splits a member; cause(member, all) is the cause it is filed under, or nil for follows and likes
     // (remembered for good) unless all is set (their post is gone).
-    private const string Members = """
+    private const string Members = QueryScripts.Hidden + """
         local function fields(member)
             local f = {}
             for field in string.gmatch(member .. '|', '([^|]*)|') do f[#f + 1] = field end
@@ -32,9 +32,11 @@ internal static class NotificationScripts
     // user ever had (a high-water mark that withdrawals do not lower) goes into the late set as well, so that ?since=
     // of a client that saw the newer one finds it (the home timeline does the same). Nothing is added for a deleted
     // recipient (their user hash is a tombstone). Answers the actor's display name, or nothing when nothing was added.
-    // KEYS: notifications, causes, late set, high-water mark. ARGV: cause, member, capacity, actor's and recipient's user hashes.
+    // Nor for a recipient who blocks, is blocked by or mutes the actor.
+    // KEYS: notifications, causes, late set, high-water mark. ARGV: cause, member, capacity, actor's and recipient's
+    // user hashes, recipient.
     public const string Add = Members + """
-        if redis.call('HEXISTS', ARGV[5], 'deleted') == 1 then return false end
+        if redis.call('HEXISTS', ARGV[5], 'deleted') == 1 or hidden(ARGV[6], fields(ARGV[2])[3], true) then return false end
         local id = string.sub(ARGV[2], 1, 26)
         local filed = redis.call('HGET', KEYS[2], ARGV[1])
         if filed and filed ~= ARGV[2] then
@@ -82,9 +84,10 @@ internal static class NotificationScripts
         """;
 
     // A page, newest first: ARGV[2], the cursor, is an exclusive upper bound (an id), ARGV[3], since, an exclusive
-    // lower bound (an id: members that start with it sort below since .. '}'). Answers the next cursor ('' at the end),
-    // then two fields per notification: the member and the actor's display name.
-    // KEYS: notifications, late set. ARGV: limit, cursor, since, user key prefix.
+    // lower bound (an id: members that start with it sort below since .. '}'). Notifications from users the reader
+    // blocks, is blocked by or mutes are left out (the cursor still walks past them). Answers the next cursor ('' at the
+    // end), then two fields per notification: the member and the actor's display name.
+    // KEYS: notifications, late set. ARGV: limit, cursor, since, user key prefix, reader.
     public const string Page = Members + """
         local limit, cursor, since = tonumber(ARGV[1]), ARGV[2], ARGV[3]
         local max = cursor == '' and '+' or '(' .. cursor
@@ -100,28 +103,37 @@ internal static class NotificationScripts
             end
             table.sort(members, function(a, b) return a > b end)
         end
-        local out, seen, count, next = { '' }, {}, 0, ''
+        local page, seen = {}, {}
         for _, member in ipairs(members) do
             if not seen[member] then
                 seen[member] = true
-                if count == limit then
-                    next = string.sub(out[#out - 1], 1, 26)
-                    break
-                end
-                count = count + 1
-                local actor = fields(member)[3]
+                page[#page + 1] = member
+            end
+        end
+        local next = ''
+        if #page > limit then
+            for i = #page, limit + 1, -1 do page[i] = nil end
+            next = string.sub(page[limit], 1, 26)
+        end
+        local out = { next }
+        for _, member in ipairs(page) do
+            local actor = fields(member)[3]
+            if not hidden(ARGV[5], actor, true) then
                 out[#out + 1] = member
                 out[#out + 1] = redis.call('HGET', ARGV[4] .. actor, 'displayName') or actor
             end
         end
-        out[1] = next
         return out
         """;
 
-    // KEYS: notifications, read marker.
-    public const string Unread = """
+    // Those newer than the marker, but not from users the reader blocks, is blocked by or mutes (at most the capacity
+    // to look at). KEYS: notifications, read marker. ARGV: reader.
+    public const string Unread = Members + """
         local marker = redis.call('GET', KEYS[2])
-        if not marker then return redis.call('ZCARD', KEYS[1]) end
-        return redis.call('ZLEXCOUNT', KEYS[1], '[' .. marker .. '}', '+')
+        local count = 0
+        for _, member in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], marker and '[' .. marker .. '}' or '-', '+')) do
+            if not hidden(ARGV[1], fields(member)[3], true) then count = count + 1 end
+        end
+        return count
         """;
 }

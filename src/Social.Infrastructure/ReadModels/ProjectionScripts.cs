@@ -33,6 +33,32 @@ internal static class ProjectionScripts
         return 1
         """;
 
+    // Its side effect ends the blocked user's follow of the blocker.
+    // KEYS: checkpoint, blocker's blocking set, blocked user's blocked-by set. ARGV: version, blocker, blocked.
+    public const string Block = GateWithSideEffects + """
+        redis.call('ZADD', KEYS[2], 0, ARGV[3])
+        redis.call('ZADD', KEYS[3], 0, ARGV[2])
+        return 1
+        """;
+
+    public const string Unblock = Gate + """
+        redis.call('ZREM', KEYS[2], ARGV[3])
+        redis.call('ZREM', KEYS[3], ARGV[2])
+        return 1
+        """;
+
+    // KEYS: checkpoint, muter's muting set. ARGV: version, muted.
+    public const string Mute = Gate + """
+        redis.call('ZADD', KEYS[2], 0, ARGV[2])
+        return 1
+        """;
+
+    // Its side effect brings the muted user's recent posts back into the muter's home timeline (they were not fanned out to it).
+    public const string Unmute = GateWithSideEffects + """
+        redis.call('ZREM', KEYS[2], ARGV[2])
+        return 1
+        """;
+
     public const string Unfollow = GateWithSideEffects + """
         redis.call('ZREM', KEYS[2], ARGV[3])
         redis.call('ZREM', KEYS[3], ARGV[2])
@@ -153,14 +179,28 @@ internal static class ProjectionScripts
 
         """;
 
+    // Readers who block the post's author, are blocked by them or mute them are skipped (API.md: nothing lands in a
+    // timeline across a block or from a muted author). Answers the readers it was delivered to, whom the pushes go to.
     // KEYS: the readers' home timelines. ARGV: post, capacity, the readers (in the order of KEYS).
     public const string FanOut = AddToHome + $$"""
-        local post, capacity = ARGV[1], tonumber(ARGV[2])
+        local p, post, capacity = '{{RedisKeys.Prefix}}', ARGV[1], tonumber(ARGV[2])
+        local author = redis.call('HGET', p .. 'post:' .. post, 'author')
+        local function hides(reader)
+            return author and reader ~= author and (redis.call('ZSCORE', p .. 'blocking:' .. reader, author)
+                or redis.call('ZSCORE', p .. 'blockedby:' .. reader, author) or redis.call('ZSCORE', p .. 'muting:' .. reader, author))
+        end
         local newest = redis.call('GET', '{{RedisKeys.NewestFannedOut}}')
         if not newest or post > newest then redis.call('SET', '{{RedisKeys.NewestFannedOut}}', post) end
         local landsBehind = newest and newest > post and newest
-        for i = 1, #KEYS do add(KEYS[i], ARGV[i + 2], post, capacity, landsBehind) end
-        return #KEYS
+        local delivered = {}
+        for i = 1, #KEYS do
+            local reader = ARGV[i + 2]
+            if not hides(reader) then
+                add(KEYS[i], reader, post, capacity, landsBehind)
+                delivered[#delivered + 1] = reader
+            end
+        end
+        return delivered
         """;
 
     // A follow's backfill is not recorded as late: those posts are older than what the reader had, and ?since= stays

@@ -9,8 +9,20 @@ namespace Social.Infrastructure.ReadModels;
 /// </summary>
 internal static class QueryScripts
 {
-    private const string Hydrate = $$"""
+    // hidden(reader, user, mutes): whether the reader must not see what user wrote: one blocks the other, or (with
+    // mutes) the reader mutes them. Nothing is hidden from an anonymous reader ('').
+    public const string Hidden = $$"""
         local p = '{{RedisKeys.Prefix}}'
+
+        local function hidden(reader, user, mutes)
+            if reader == '' then return false end
+            return redis.call('ZSCORE', p .. 'blocking:' .. reader, user) or redis.call('ZSCORE', p .. 'blockedby:' .. reader, user)
+                or (mutes and redis.call('ZSCORE', p .. 'muting:' .. reader, user)) or false
+        end
+
+        """;
+
+    private const string Hydrate = Hidden + """
 
         local function hydrate(page, next, visible)
             local out = { next }
@@ -68,6 +80,7 @@ internal static class QueryScripts
         local home = p .. 'home:' .. reader
         local following = p .. 'following:' .. reader
         local function follows(author) return author == reader or redis.call('ZSCORE', following, author) end
+        local function visible(author) return follows(author) and not hidden(reader, author, true) end
         local ids = redis.call('ZREVRANGEBYLEX', home, max, min, 'LIMIT', 0, limit + 1)
         if ARGV[4] ~= '' then
             for _, entry in ipairs(redis.call('ZRANGEBYLEX', p .. 'late:' .. reader, '[' .. ARGV[4], '+')) do
@@ -83,13 +96,13 @@ internal static class QueryScripts
             end
         end
         local page, next = take(ids)
-        return hydrate(page, next, follows)
+        return hydrate(page, next, visible)
         """;
 
-    // KEYS: the timeline (an author's or a tag's). ARGV: unused, limit, cursor, since, unused.
+    // KEYS: the timeline (an author's or a tag's). ARGV: reader ('' for anonymous), limit, cursor, since, unused.
     public const string Timeline = Page + """
         local page, next = take(redis.call('ZREVRANGEBYLEX', KEYS[1], max, min, 'LIMIT', 0, limit + 1))
-        return hydrate(page, next, function() return true end)
+        return hydrate(page, next, function(author) return not hidden(ARGV[1], author, false) end)
         """;
 
     // ARGV: post ids. Their views, nine fields each as in a page (without the cursor); missing ones left out.
@@ -102,6 +115,15 @@ internal static class QueryScripts
         return views
         """;
 
+    // ARGV: author, '1' to count mutes, then readers. The readers who see what the author writes.
+    public const string WhoSees = Hidden + """
+        local out = {}
+        for i = 3, #ARGV do
+            if not hidden(ARGV[i], ARGV[1], ARGV[2] == '1') then out[#out + 1] = ARGV[i] end
+        end
+        return out
+        """;
+
     // ARGV: comment id. Five fields: author, display name, text, created at, mentions; nothing when it is gone.
     public const string Comment = $$"""
         local p = '{{RedisKeys.Prefix}}'
@@ -112,8 +134,8 @@ internal static class QueryScripts
 
     // The pages of comments and follows: oldest (or first by handle) first, so ARGV[3], the cursor, is an exclusive
     // lower bound and ARGV[2] the limit. page(key) answers the page's members and the next cursor ('' at the end).
-    private const string AscendingPage = $$"""
-        local p, limit = '{{RedisKeys.Prefix}}', tonumber(ARGV[2])
+    private const string AscendingPage = Hidden + """
+        local limit = tonumber(ARGV[2])
         local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
 
         local function page(key)
@@ -128,13 +150,13 @@ internal static class QueryScripts
 
         """;
 
-    // ARGV: post, limit, cursor. Oldest first; six fields per comment: id, author, display name, text, created at, mentions.
+    // ARGV: post, limit, cursor, reader. Oldest first; six fields per comment: id, author, display name, text, created at, mentions.
     public const string Comments = AscendingPage + """
         local ids, next = page(p .. 'comments:' .. ARGV[1])
         local out = { next }
         for _, id in ipairs(ids) do
             local c = redis.call('HMGET', p .. 'comment:' .. id, 'author', 'text', 'createdAt', 'mentions')
-            if c[1] then
+            if c[1] and not hidden(ARGV[4], c[1], false) then
                 local name = redis.call('HGET', p .. 'user:' .. c[1], 'displayName') or c[1]
                 for _, v in ipairs({ id, c[1], name, c[2], c[3], c[4] or '' }) do out[#out + 1] = v end
             end
@@ -142,13 +164,15 @@ internal static class QueryScripts
         return out
         """;
 
-    // KEYS: the follow list. ARGV: unused, limit, cursor. By handle; two fields per user: handle, display name.
-    public const string Follows = AscendingPage + """
+    // KEYS: the list. ARGV: reader ('' to hide nobody), limit, cursor. By handle; two fields per user: handle, display name.
+    public const string Users = AscendingPage + """
         local handles, next = page(KEYS[1])
         local out = { next }
         for _, handle in ipairs(handles) do
-            out[#out + 1] = handle
-            out[#out + 1] = redis.call('HGET', p .. 'user:' .. handle, 'displayName') or handle
+            if not hidden(ARGV[1], handle, false) then
+                out[#out + 1] = handle
+                out[#out + 1] = redis.call('HGET', p .. 'user:' .. handle, 'displayName') or handle
+            end
         end
         return out
         """;

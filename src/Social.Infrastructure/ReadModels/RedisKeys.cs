@@ -33,6 +33,15 @@ internal static class RedisKeys
 
     public static RedisKey Following(UserId user) => $"{Prefix}following:{user.Value}";
 
+    /// <summary>The users a user blocks, by handle (score 0).</summary>
+    public static RedisKey Blocking(UserId user) => $"{Prefix}blocking:{user.Value}";
+
+    /// <summary>The users who block a user: with <see cref="Blocking"/>, what "neither sees the other" filters by.</summary>
+    public static RedisKey BlockedBy(UserId user) => $"{Prefix}blockedby:{user.Value}";
+
+    /// <summary>The users a user mutes, by handle (score 0).</summary>
+    public static RedisKey Muting(UserId user) => $"{Prefix}muting:{user.Value}";
+
     public static RedisKey HomeTimeline(UserId user) => $"{Prefix}home:{user.Value}";
 
     public static RedisKey UserTimeline(UserId user) => $"{Prefix}posts:{user.Value}";

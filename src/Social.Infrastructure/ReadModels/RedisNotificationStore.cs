@@ -16,7 +16,7 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
     {
         var batch = Db.CreateBatch();
         var added = notifications.Select(n => batch.ScriptEvaluateAsync(NotificationScripts.Add, Keys(n.Recipient),
-            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString()])).ToArray();
+            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString(), n.Recipient.Value])).ToArray();
         var names = await RedisCalls.RunAsync(() =>
         {
             batch.Execute();
@@ -53,7 +53,7 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
     {
         var result = (RedisResult[])(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Page,
             [RedisKeys.Notifications(user), RedisKeys.LateNotifications(user)],
-            [page.Limit, page.Cursor ?? "", page.Since ?? "", RedisKeys.UserPrefix])))!;
+            [page.Limit, page.Cursor ?? "", page.Since ?? "", RedisKeys.UserPrefix, user.Value])))!;
         var items = new List<NotificationView>();
         for (var i = 1; i + 2 <= result.Length; i += 2)
         {
@@ -65,7 +65,7 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
 
     public async Task<long> CountUnreadAsync(UserId user) =>
         (long)await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Unread,
-            [RedisKeys.Notifications(user), RedisKeys.NotificationsRead(user)]));
+            [RedisKeys.Notifications(user), RedisKeys.NotificationsRead(user)], [user.Value]));
 
     private async Task<IReadOnlyList<UserId>> RecipientsAsync(PostId post) =>
         [.. (await RedisCalls.RunAsync(() => Db.SetMembersAsync(RedisKeys.NotifiedAbout(post)))).Select(user => new UserId(user!))];

@@ -39,6 +39,13 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
         ApplyAsync(ProjectionScripts.Unfollow, streamId, version, [RedisKeys.Following(follower), RedisKeys.Followers(followee)],
             [follower.Value, followee.Value]);
 
+    public Task<bool> ApplyBlockAsync(string streamId, long version, UserId blocker, UserId blocked, bool blocks) =>
+        ApplyAsync(blocks ? ProjectionScripts.Block : ProjectionScripts.Unblock, streamId, version,
+            [RedisKeys.Blocking(blocker), RedisKeys.BlockedBy(blocked)], [blocker.Value, blocked.Value]);
+
+    public Task<bool> ApplyMuteAsync(string streamId, long version, UserId muter, UserId muted, bool mutes) =>
+        ApplyAsync(mutes ? ProjectionScripts.Mute : ProjectionScripts.Unmute, streamId, version, [RedisKeys.Muting(muter)], [muted.Value]);
+
     public Task<bool> ApplyPostCreatedAsync(string streamId, long version, PostRecord post) =>
         ApplyAsync(ProjectionScripts.PostCreated, streamId, version,
             [RedisKeys.Post(post.Id), RedisKeys.AuthoredPosts(post.AuthorId), RedisKeys.UserTimeline(post.AuthorId), .. post.Tags.Select(RedisKeys.TagTimeline)],
@@ -98,17 +105,23 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
         }
     }
 
+    public async Task<bool> FollowsAsync(UserId follower, UserId followee) =>
+        await RedisCalls.RunAsync(() => Db.SortedSetScoreAsync(RedisKeys.Following(follower), followee.Value)) is not null;
+
     public async Task<long> CountFollowersAsync(UserId user) =>
         await RedisCalls.RunAsync(() => Db.SortedSetLengthAsync(RedisKeys.Followers(user)));
 
-    public async Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post)
+    public async Task<IReadOnlyList<UserId>> AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post)
     {
+        var delivered = new List<UserId>(readers.Count);
         foreach (var chunk in readers.Chunk(_options.FanOutBatchSize))
         {
             RedisKey[] keys = [.. chunk.Select(RedisKeys.HomeTimeline)];
             RedisValue[] values = [post.Value, _options.Capacity, .. chunk.Select(reader => (RedisValue)reader.Value)];
-            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.FanOut, keys, values));
+            delivered.AddRange(UserIds(await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(ProjectionScripts.FanOut, keys, values))));
         }
+
+        return delivered;
     }
 
     public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
@@ -181,6 +194,8 @@ public sealed class RedisProjectionStore(IConnectionMultiplexer redis, IOptions<
             });
         }
     }
+
+    private static UserId[] UserIds(RedisResult handles) => [.. ((RedisResult[])handles!).Select(handle => new UserId((string)handle!))];
 
     private static PostId[] PostIds(RedisResult ids) => [.. ((RedisResult[])ids!).Select(id => new PostId((string)id!))];
 

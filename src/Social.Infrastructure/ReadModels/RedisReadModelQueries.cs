@@ -43,12 +43,12 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
     public Task<TimelinePage> ReadUserTimelineAsync(UserId author, PageRequest page) =>
         ReadTimelineAsync(QueryScripts.Timeline, [RedisKeys.UserTimeline(author)], "", page);
 
-    public Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page) =>
-        ReadTimelineAsync(QueryScripts.Timeline, [RedisKeys.TagTimeline(tag)], "", page);
+    public Task<TimelinePage> ReadTagTimelineAsync(string tag, PageRequest page, UserId? reader = null) =>
+        ReadTimelineAsync(QueryScripts.Timeline, [RedisKeys.TagTimeline(tag)], reader?.Value ?? "", page);
 
-    public async Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page)
+    public async Task<Page<CommentView>> ReadCommentsAsync(PostId post, PageRequest page, UserId? reader = null)
     {
-        var result = await EvaluateAsync(QueryScripts.Comments, [], [post.Value, page.Limit, page.Cursor ?? ""]);
+        var result = await EvaluateAsync(QueryScripts.Comments, [], [post.Value, page.Limit, page.Cursor ?? "", reader?.Value ?? ""]);
         var items = new List<CommentView>();
         for (var i = 1; i + CommentFields <= result.Length; i += CommentFields)
         {
@@ -59,10 +59,16 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
         return new Page<CommentView>(items, Cursor(result[0]));
     }
 
-    public async Task<Page<UserSummary>> ReadFollowsAsync(UserId user, FollowDirection direction, PageRequest page)
+    public async Task<Page<UserSummary>> ReadUserListAsync(UserId user, UserList list, PageRequest page, UserId? reader = null)
     {
-        var key = direction == FollowDirection.Followers ? RedisKeys.Followers(user) : RedisKeys.Following(user);
-        var result = await EvaluateAsync(QueryScripts.Follows, [key], ["", page.Limit, page.Cursor ?? ""]);
+        var key = list switch
+        {
+            UserList.Followers => RedisKeys.Followers(user),
+            UserList.Following => RedisKeys.Following(user),
+            UserList.Blocks => RedisKeys.Blocking(user),
+            _ => RedisKeys.Muting(user),
+        };
+        var result = await EvaluateAsync(QueryScripts.Users, [key], [reader?.Value ?? "", page.Limit, page.Cursor ?? ""]);
         var items = new List<UserSummary>();
         for (var i = 1; i + 2 <= result.Length; i += 2)
         {
@@ -71,6 +77,13 @@ public sealed class RedisReadModelQueries(IConnectionMultiplexer redis) : IReadM
 
         return new Page<UserSummary>(items, Cursor(result[0]));
     }
+
+    public async Task<IReadOnlyList<UserId>> WhoSeesAsync(UserId author, IReadOnlyList<UserId> readers, bool mutes) =>
+        readers.Count == 0 ? [] : [.. (await EvaluateAsync(QueryScripts.WhoSees, [], [author.Value, mutes ? "1" : "", .. readers.Select(reader => (RedisValue)reader.Value)]))
+            .Select(reader => new UserId((string)reader!))];
+
+    public async Task<bool> BlocksAsync(UserId blocker, UserId other) =>
+        await RedisCalls.RunAsync(() => Db.SortedSetScoreAsync(RedisKeys.Blocking(blocker), other.Value)) is not null;
 
     public async Task<UserCounts> ReadCountsAsync(UserId user)
     {

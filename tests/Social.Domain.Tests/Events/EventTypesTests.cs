@@ -15,7 +15,7 @@ public sealed class EventTypesTests
     [Fact]
     public void Names_EveryEventType_HasExactlyOneStableName()
     {
-        Assert.Equal(15, _allEventTypes.Length);
+        Assert.Equal(19, _allEventTypes.Length);
         Assert.All(_allEventTypes, t => Assert.Equal(t, EventTypes.TypeOf(EventTypes.NameOf(t))));
         Assert.Equal(_allEventTypes.Length, EventTypes.Names.Count);
     }
@@ -30,6 +30,10 @@ public sealed class EventTypesTests
     [InlineData("V1.PasswordChanged", typeof(PasswordChanged))]
     [InlineData("V1.AccountDeleted", typeof(AccountDeleted))]
     [InlineData("V1.NotificationsRead", typeof(NotificationsRead))]
+    [InlineData("V1.UserBlocked", typeof(UserBlocked))]
+    [InlineData("V1.UserUnblocked", typeof(UserUnblocked))]
+    [InlineData("V1.UserMuted", typeof(UserMuted))]
+    [InlineData("V1.UserUnmuted", typeof(UserUnmuted))]
     [InlineData("V1.PostCreated", typeof(PostCreated))]
     [InlineData("V1.PostDeleted", typeof(PostDeleted))]
     [InlineData("V1.CommentAdded", typeof(CommentAdded))]

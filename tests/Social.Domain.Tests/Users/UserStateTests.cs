@@ -183,13 +183,13 @@ public sealed class UserStateTests
     [Fact]
     public void Follow_SomeoneElse_RaisesUserFollowed()
     {
-        Assert.Equal(new UserFollowed(Alice, Bob, T0), Given(_aliceRegistered).Follow(Bob, T0));
+        Assert.Equal(new UserFollowed(Alice, Bob, T0), Given(_aliceRegistered).Follow(Bob, false, T0));
     }
 
     [Fact]
     public void Follow_Yourself_ThrowsValidationOnHandle()
     {
-        var e = Assert.Throws<ValidationException>(() => Given(_aliceRegistered).Follow(Alice, T0));
+        var e = Assert.Throws<ValidationException>(() => Given(_aliceRegistered).Follow(Alice, false, T0));
 
         Assert.Equal(["You cannot follow yourself."], e.Errors["handle"]);
     }
@@ -197,7 +197,7 @@ public sealed class UserStateTests
     [Fact]
     public void Follow_Twice_RaisesNothing()
     {
-        Assert.Null(Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0)).Follow(Bob, T0));
+        Assert.Null(Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0)).Follow(Bob, false, T0));
     }
 
     [Fact]
@@ -205,13 +205,13 @@ public sealed class UserStateTests
     {
         var state = Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0), new UserUnfollowed(Alice, Bob, T0));
 
-        Assert.Equal(new UserFollowed(Alice, Bob, T0), state.Follow(Bob, T0));
+        Assert.Equal(new UserFollowed(Alice, Bob, T0), state.Follow(Bob, false, T0));
     }
 
     [Fact]
     public void Follow_UnknownUser_ThrowsNotFound()
     {
-        Assert.Throws<NotFoundException>(() => Given().Follow(Bob, T0));
+        Assert.Throws<NotFoundException>(() => Given().Follow(Bob, false, T0));
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class UserStateTests
     {
         var state = Given(_aliceRegistered);
 
-        _ = state.Follow(Bob, T0);
+        _ = state.Follow(Bob, false, T0);
         _ = state.UpdateProfile("New", "New bio", T0);
 
         Assert.Empty(state.Following);
@@ -345,7 +345,7 @@ public sealed class UserStateTests
         Assert.False(state.IsAdministrator);
         Assert.Throws<ConflictException>(() => state.Register("alice", "Alice again", Hash, T0));
         Assert.Throws<NotFoundException>(() => state.UpdateProfile("A", null, T0));
-        Assert.Throws<NotFoundException>(() => state.Follow(Bob, T0));
+        Assert.Throws<NotFoundException>(() => state.Follow(Bob, false, T0));
         Assert.Throws<NotFoundException>(() => state.ChangePassword(Hash, state.SecurityStamp, T0));
         Assert.Throws<NotFoundException>(() => state.Delete(state.SecurityStamp, T0).ToList());
     }
@@ -370,5 +370,60 @@ public sealed class UserStateTests
     public void ReadNotifications_UnknownUser_ThrowsNotFound()
     {
         Assert.Throws<NotFoundException>(() => Given().ReadNotifications(NotificationId.For(T0, Alice, "x"), T0));
+    }
+
+    [Fact]
+    public void Block_AFollowedUser_EndsTheFollowFirst_AndBlockingAgainRaisesNothing()
+    {
+        var state = Given(_aliceRegistered, new UserFollowed(Alice, Bob, T0));
+
+        var events = state.Block(Bob, T0.AddMinutes(1)).ToList();
+
+        Assert.Equal([new UserUnfollowed(Alice, Bob, T0.AddMinutes(1)), new UserBlocked(Alice, Bob, T0.AddMinutes(1))], events);
+        events.ForEach(state.Apply);
+        Assert.Empty(state.Block(Bob, T0.AddMinutes(2)));
+        Assert.DoesNotContain(Bob, state.Following);
+    }
+
+    [Fact]
+    public void Follow_WhileBlockingOrBlocked_IsForbidden_AndAfterUnblockingAllowed()
+    {
+        var blocking = Given(_aliceRegistered, new UserBlocked(Alice, Bob, T0));
+
+        Assert.Throws<ForbiddenException>(() => blocking.Follow(Bob, false, T0));
+        Assert.Throws<ForbiddenException>(() => Given(_aliceRegistered).Follow(Bob, blockedByFollowee: true, T0));
+        blocking.Apply(blocking.Unblock(Bob, T0.AddMinutes(1))!);
+        Assert.Equal(new UserFollowed(Alice, Bob, T0.AddMinutes(2)), blocking.Follow(Bob, false, T0.AddMinutes(2)));
+    }
+
+    [Fact]
+    public void BlockOrMute_Oneself_Is400()
+    {
+        Assert.Equal(["handle"], Assert.Throws<ValidationException>(() => Given(_aliceRegistered).Block(Alice, T0).ToList()).Errors.Keys);
+        Assert.Equal(["handle"], Assert.Throws<ValidationException>(() => Given(_aliceRegistered).Mute(Alice, T0)).Errors.Keys);
+    }
+
+    [Fact]
+    public void MuteAndUnmute_AreIdempotent()
+    {
+        var state = Given(_aliceRegistered);
+
+        var muted = state.Mute(Bob, T0);
+        Assert.Equal(new UserMuted(Alice, Bob, T0), muted);
+        state.Apply(muted!);
+        Assert.Null(state.Mute(Bob, T0));
+        Assert.Equal(new UserUnmuted(Alice, Bob, T0), state.Unmute(Bob, T0));
+        Assert.Null(Given(_aliceRegistered).Unmute(Bob, T0));
+        Assert.Null(Given(_aliceRegistered).Unblock(Bob, T0));
+    }
+
+    [Fact]
+    public void Delete_EndsBlocksAndMutesToo()
+    {
+        var state = Given(_aliceRegistered, new UserBlocked(Alice, Bob, T0), new UserMuted(Alice, Carol, T0));
+
+        var events = state.Delete(state.SecurityStamp, T0.AddMinutes(1)).ToList();
+
+        Assert.Equal([new UserUnblocked(Alice, Bob, T0.AddMinutes(1)), new UserUnmuted(Alice, Carol, T0.AddMinutes(1)), new AccountDeleted(Alice, T0.AddMinutes(1))], events);
     }
 }

@@ -218,7 +218,7 @@ public sealed class RebuildTests(RebuildFixture fixture) : IClassFixture<Rebuild
                 }
             }
 
-            foreach (var direction in new[] { FollowDirection.Followers, FollowDirection.Following })
+            foreach (var direction in new[] { UserList.Followers, UserList.Following })
             {
                 foreach (var summary in await Queries.FollowsAsync(user, direction))
                 {

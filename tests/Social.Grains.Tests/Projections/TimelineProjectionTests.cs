@@ -94,8 +94,8 @@ public sealed class TimelineProjectionTests(TimelineFixture fixture) : IClassFix
 
         var expected = keptPosts.Append(own).Select(p => p.Value).OrderDescending(StringComparer.Ordinal).ToList();
         await Eventually.AssertAsync(async () => Assert.Equal(expected, await Queries.HomeIdsAsync(reader)));
-        Assert.Equal([other.Value], (await Queries.FollowsAsync(dropped, FollowDirection.Followers)).Select(u => u.Handle));
-        Assert.Equal([kept.Value], (await Queries.FollowsAsync(reader, FollowDirection.Following)).Select(u => u.Handle));
+        Assert.Equal([other.Value], (await Queries.FollowsAsync(dropped, UserList.Followers)).Select(u => u.Handle));
+        Assert.Equal([kept.Value], (await Queries.FollowsAsync(reader, UserList.Following)).Select(u => u.Handle));
         Assert.Equal(droppedPosts.Select(p => p.Value).Reverse(), await Queries.HomeIdsAsync(other));
 
         // A later post of the unfollowed author reaches its remaining follower, and not the reader.
@@ -125,8 +125,8 @@ public sealed class TimelineProjectionTests(TimelineFixture fixture) : IClassFix
         {
             foreach (var (a, b) in pairs)
             {
-                Assert.Equal([b.Value], (await Queries.FollowsAsync(a, FollowDirection.Followers)).Select(u => u.Handle));
-                Assert.Equal([a.Value], (await Queries.FollowsAsync(b, FollowDirection.Following)).Select(u => u.Handle));
+                Assert.Equal([b.Value], (await Queries.FollowsAsync(a, UserList.Followers)).Select(u => u.Handle));
+                Assert.Equal([a.Value], (await Queries.FollowsAsync(b, UserList.Following)).Select(u => u.Handle));
             }
         });
     }

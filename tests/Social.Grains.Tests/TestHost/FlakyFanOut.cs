@@ -57,6 +57,12 @@ public sealed class FlakyFanOut
 
         public Task<bool> ApplyNothingAsync(string streamId, long version) => inner.ApplyNothingAsync(streamId, version);
 
+        public Task<bool> ApplyBlockAsync(string streamId, long version, UserId blocker, UserId blocked, bool blocks) =>
+            inner.ApplyBlockAsync(streamId, version, blocker, blocked, blocks);
+
+        public Task<bool> ApplyMuteAsync(string streamId, long version, UserId muter, UserId muted, bool mutes) =>
+            inner.ApplyMuteAsync(streamId, version, muter, muted, mutes);
+
         public Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead) =>
             inner.ApplyNotificationsReadAsync(streamId, version, user, lastRead);
 
@@ -65,9 +71,11 @@ public sealed class FlakyFanOut
 
         public Task<long> CountFollowersAsync(UserId user) => inner.CountFollowersAsync(user);
 
-        public Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
+        public Task<bool> FollowsAsync(UserId follower, UserId followee) => inner.FollowsAsync(follower, followee);
+
+        public Task<IReadOnlyList<UserId>> AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) =>
             readers.Count > 1 && owner._postFanOuts.TryRemove(post, out _)
-                ? Task.FromException(Blip())
+                ? Task.FromException<IReadOnlyList<UserId>>(Blip())
                 : inner.AddToHomeTimelinesAsync(readers, post);
 
         public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => inner.RemoveFromHomeTimelinesAsync(readers, post);

@@ -25,13 +25,13 @@ public static class ReadModelReader
     public static async Task<List<string>> UserPostIdsAsync(this IReadModelQueries queries, UserId author) =>
         [.. (await queries.UserPostsAsync(author)).Select(e => e.PostId)];
 
-    public static async Task<List<UserSummary>> FollowsAsync(this IReadModelQueries queries, UserId user, FollowDirection direction, int limit = PageRequest.MaxLimit)
+    public static async Task<List<UserSummary>> FollowsAsync(this IReadModelQueries queries, UserId user, UserList direction, int limit = PageRequest.MaxLimit)
     {
         var all = new List<UserSummary>();
         string? cursor = null;
         for (var pages = 0; pages < MaxPages; pages++)
         {
-            var page = await queries.ReadFollowsAsync(user, direction, new PageRequest(limit, cursor));
+            var page = await queries.ReadUserListAsync(user, direction, new PageRequest(limit, cursor));
             all.AddRange(page.Items);
             if (page.NextCursor is null)
             {

@@ -68,6 +68,12 @@ public sealed class SlowFanOut(TimeSpan delayPerBatch)
 
         public Task<bool> ApplyNothingAsync(string streamId, long version) => Run(() => inner.ApplyNothingAsync(streamId, version));
 
+        public Task<bool> ApplyBlockAsync(string streamId, long version, UserId blocker, UserId blocked, bool blocks) =>
+            Run(() => inner.ApplyBlockAsync(streamId, version, blocker, blocked, blocks));
+
+        public Task<bool> ApplyMuteAsync(string streamId, long version, UserId muter, UserId muted, bool mutes) =>
+            Run(() => inner.ApplyMuteAsync(streamId, version, muter, muted, mutes));
+
         public Task<bool> ApplyNotificationsReadAsync(string streamId, long version, UserId user, NotificationId lastRead) =>
             Run(() => inner.ApplyNotificationsReadAsync(streamId, version, user, lastRead));
 
@@ -83,7 +89,9 @@ public sealed class SlowFanOut(TimeSpan delayPerBatch)
 
         public Task<long> CountFollowersAsync(UserId user) => Run(() => inner.CountFollowersAsync(user));
 
-        public Task AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => SlowlyAsync(() => inner.AddToHomeTimelinesAsync(readers, post));
+        public Task<bool> FollowsAsync(UserId follower, UserId followee) => Run(() => inner.FollowsAsync(follower, followee));
+
+        public Task<IReadOnlyList<UserId>> AddToHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => SlowlyAsync(() => inner.AddToHomeTimelinesAsync(readers, post));
 
         public Task RemoveFromHomeTimelinesAsync(IReadOnlyList<UserId> readers, PostId post) => SlowlyAsync(() => inner.RemoveFromHomeTimelinesAsync(readers, post));
 

@@ -117,8 +117,8 @@ public sealed class StoreModel
                 Assert.Equal([.. expected.Comments.Select(c => c.Value).Order(StringComparer.Ordinal)], comments.Select(c => c.Id).ToList());
             }
 
-            Assert.Equal(FollowerHandles(user), (await queries.FollowsAsync(user, FollowDirection.Followers)).Select(s => s.Handle).ToList());
-            Assert.Equal(FollowingHandles(user), (await queries.FollowsAsync(user, FollowDirection.Following)).Select(s => s.Handle).ToList());
+            Assert.Equal(FollowerHandles(user), (await queries.FollowsAsync(user, UserList.Followers)).Select(s => s.Handle).ToList());
+            Assert.Equal(FollowingHandles(user), (await queries.FollowsAsync(user, UserList.Following)).Select(s => s.Handle).ToList());
             Assert.Equal(Counts(user), await queries.ReadCountsAsync(user));
         }
     }

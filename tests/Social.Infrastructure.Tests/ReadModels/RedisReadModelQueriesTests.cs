@@ -505,7 +505,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     // ---- follow lists and counts ----
 
     [Fact]
-    public async Task ReadFollowsAsync_Followers_ByHandleWithDisplayNamesCursorWalk()
+    public async Task ReadUserListAsync_Followers_ByHandleWithDisplayNamesCursorWalk()
     {
         var star = World.User("star");
         var followers = new List<UserId>();
@@ -524,7 +524,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
         string? cursor = null;
         do
         {
-            var page = await Queries.ReadFollowsAsync(star, FollowDirection.Followers, new PageRequest(2, cursor));
+            var page = await Queries.ReadUserListAsync(star, UserList.Followers, new PageRequest(2, cursor));
             pages.Add(page);
             cursor = page.NextCursor;
         }
@@ -539,7 +539,7 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
     }
 
     [Fact]
-    public async Task ReadFollowsAsync_FollowingAfterUnfollow_ListsTheRest()
+    public async Task ReadUserListAsync_FollowingAfterUnfollow_ListsTheRest()
     {
         var user = World.User("user");
         var b = await World.RegisterAsync("b", "Bee");
@@ -550,11 +550,11 @@ public sealed class RedisReadModelQueriesTests(StoresFixture stores) : IAsyncLif
         await World.FollowAsync(user, c);
         await World.UnfollowAsync(user, c);
 
-        var page = await Queries.ReadFollowsAsync(user, FollowDirection.Following, new PageRequest(20));
+        var page = await Queries.ReadUserListAsync(user, UserList.Following, new PageRequest(20));
 
         Assert.Equal([new UserSummary(a.Value, "Ay"), new UserSummary(b.Value, "Bee")], page.Items);
         Assert.Null(page.NextCursor);
-        Assert.Empty((await Queries.ReadFollowsAsync(c, FollowDirection.Followers, new PageRequest(20))).Items);
+        Assert.Empty((await Queries.ReadUserListAsync(c, UserList.Followers, new PageRequest(20))).Items);
     }
 
     [Fact]

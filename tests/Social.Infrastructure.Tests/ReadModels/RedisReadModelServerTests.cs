@@ -129,7 +129,7 @@ public sealed class RedisReadModelServerTests : IAsyncLifetime
             ["ReadHomeTimelineAsync"] = () => queries.ReadHomeTimelineAsync(user, new PageRequest(20)),
             ["ReadUserTimelineAsync"] = () => queries.ReadUserTimelineAsync(user, new PageRequest(20)),
             ["ReadCommentsAsync"] = () => queries.ReadCommentsAsync(world.NextPostId(), new PageRequest(20)),
-            ["ReadFollowsAsync"] = () => queries.ReadFollowsAsync(user, FollowDirection.Followers, new PageRequest(20)),
+            ["ReadUserListAsync"] = () => queries.ReadUserListAsync(user, UserList.Followers, new PageRequest(20)),
             ["ReadCountsAsync"] = () => queries.ReadCountsAsync(user),
         };
 
