@@ -101,6 +101,7 @@ function upsert(post, fresh) {
 function render(post) {
   const li = $('post-template').content.firstElementChild.cloneNode(true);
   li.dataset.postId = post.id;
+  li.dataset.author = post.author.handle;
   li.querySelector('.author').textContent = post.author.displayName;
   li.querySelector('.handle').textContent = `@${post.author.handle}`;
   li.querySelector('time').textContent = new Date(post.createdAt).toLocaleString();
@@ -114,8 +115,22 @@ function render(post) {
   const remove = li.querySelector('.delete');
   remove.hidden = post.author.handle !== state.handle;
   remove.onclick = () => guarded(() => api('DELETE', `/api/posts/${post.id}`));
+  for (const kind of ['mute', 'block']) {
+    const button = li.querySelector(`.${kind}`);
+    button.hidden = post.author.handle === state.handle;
+    button.textContent = `${kind === 'mute' ? 'Mute' : 'Block'} @${post.author.handle}`;
+    button.onclick = () => guarded(() => hideAuthor(kind, post.author.handle));
+  }
   state.posts.set(post.id, li);
   return li;
+}
+
+// Muting or blocking an author takes their posts out of this page at once; the server hides them from every page.
+async function hideAuthor(kind, handle) {
+  await api('PUT', `/api/users/me/${kind}s/${encodeURIComponent(handle)}`);
+  for (const [id, li] of state.posts) {
+    if (li.dataset.author === handle) removePost(id);
+  }
 }
 
 function removePost(id) {

@@ -34,6 +34,12 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
         { "get", "/api/notifications/unread" },
         { "put", "/api/notifications/marker" },
         { "get", "/api/tags/{tag}/posts" },
+        { "put", "/api/users/me/blocks/{handle}" },
+        { "delete", "/api/users/me/blocks/{handle}" },
+        { "get", "/api/users/me/blocks" },
+        { "put", "/api/users/me/mutes/{handle}" },
+        { "delete", "/api/users/me/mutes/{handle}" },
+        { "get", "/api/users/me/mutes" },
         { "get", "/health/live" },
         { "get", "/health/ready" },
         { "post", "/api/admin/projections/rebuild" },
@@ -73,6 +79,8 @@ public sealed class OpenApiDocumentTests(ApiFixture api) : IClassFixture<ApiFixt
     [InlineData("/api/posts/{id}/comments")]
     [InlineData("/api/notifications")]
     [InlineData("/api/tags/{tag}/posts")]
+    [InlineData("/api/users/me/blocks")]
+    [InlineData("/api/users/me/mutes")]
     public async Task Document_ListLimit_IsAnIntegerFrom1To100(string path)
     {
         var document = await ApiAssert.JsonAsync(await api.CreateClient().GetPathAsync("/openapi/v1.json"), HttpStatusCode.OK);

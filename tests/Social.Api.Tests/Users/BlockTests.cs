@@ -14,8 +14,8 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var (blocker, blockerHandle) = await api.SignUpAsync("blocker");
         var (blocked, blockedHandle) = await api.SignUpAsync("blocked");
-        await Follow(blocker, blockedHandle);
-        await Follow(blocked, blockerHandle);
+        await BlockTestSteps.FollowAsync(blocker, blockedHandle);
+        await BlockTestSteps.FollowAsync(blocked, blockerHandle);
         var post = await blocker.CreatePostIdAsync("mine");
 
         await ApiAssert.NoContentAsync(await blocker.SendAsync(HttpMethod.Put, $"/api/users/me/blocks/{blockedHandle}"));
@@ -31,7 +31,7 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         await ApiAssert.NoContentAsync(await blocker.SendAsync(HttpMethod.Delete, $"/api/users/me/blocks/{blockedHandle}"));
         await ApiAssert.NoContentAsync(await blocker.SendAsync(HttpMethod.Delete, $"/api/users/me/blocks/{blockedHandle}"));
-        await Follow(blocked, blockerHandle);
+        await BlockTestSteps.FollowAsync(blocked, blockerHandle);
         await ApiAssert.NoContentAsync(await blocked.SendAsync(HttpMethod.Put, $"/api/posts/{post}/like"));
     }
 
@@ -42,23 +42,24 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
         var (blocked, blockedHandle) = await api.SignUpAsync("blocked");
         var (bystander, bystanderHandle) = await api.SignUpAsync("bystander");
         var tag = "b" + Guid.NewGuid().ToString("N")[..10];
-        await Follow(blocker, blockedHandle);
-        await Follow(blocked, blockerHandle);
+        await BlockTestSteps.FollowAsync(blocker, blockedHandle);
+        await BlockTestSteps.FollowAsync(blocked, blockerHandle);
         var blockersPost = await blocker.CreatePostIdAsync($"the blocker's #{tag}");
         var blockedsPost = await blocked.CreatePostIdAsync($"the blocked's #{tag}");
         var bystandersPost = await bystander.CreatePostIdAsync("the bystander's");
         await blocker.CommentAsync(bystandersPost, "the blocker's comment");
         await blocked.CommentAsync(bystandersPost, "the blocked's comment");
-        await Eventually.ReadAsync(() => blocker.HomeTimelineAsync(), items => Ids(items).Contains(blockedsPost), "the blocked's post at the blocker's home");
-        await Eventually.ReadAsync(() => blocked.HomeTimelineAsync(), items => Ids(items).Contains(blockersPost), "the blocker's post at the blocked's home");
+        await Eventually.ReadAsync(() => blocker.HomeTimelineAsync(), items => BlockTestSteps.Ids(items).Contains(blockedsPost), "the blocked's post at the blocker's home");
+        await Eventually.ReadAsync(() => blocked.HomeTimelineAsync(), items => BlockTestSteps.Ids(items).Contains(blockersPost), "the blocker's post at the blocked's home");
 
         await ApiAssert.NoContentAsync(await blocker.SendAsync(HttpMethod.Put, $"/api/users/me/blocks/{blockedHandle}"));
 
         foreach (var (reader, other, othersHandle, othersPost) in new[] { (blocker, blocked, blockedHandle, blockedsPost), (blocked, blocker, blockerHandle, blockersPost) })
         {
-            await Eventually.ReadAsync(() => reader.HomeTimelineAsync(), items => !Ids(items).Contains(othersPost), "the other's post gone from home");
-            Assert.DoesNotContain(othersPost, Ids(await reader.AllPagesAsync($"/api/tags/{tag}/posts")));
-            Assert.Single(await reader.AllPagesAsync($"/api/tags/{tag}/posts"));
+            // The block reaches the read models a moment after its 204 (the unfollow before it, a moment sooner).
+            await Eventually.ReadAsync(() => reader.AllPagesAsync($"/api/tags/{tag}/posts"), items => items.Count == 1, "the other's post gone from the tag page");
+            Assert.DoesNotContain(othersPost, BlockTestSteps.Ids(await reader.AllPagesAsync($"/api/tags/{tag}/posts")));
+            await Eventually.ReadAsync(() => reader.HomeTimelineAsync(), items => !BlockTestSteps.Ids(items).Contains(othersPost), "the other's post gone from home");
             Assert.DoesNotContain(othersHandle, (await reader.AllPagesAsync($"/api/posts/{bystandersPost}/comments")).Select(AuthorHandle));
             Assert.Single(await reader.AllPagesAsync($"/api/posts/{bystandersPost}/comments"));
         }
@@ -69,12 +70,12 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
         await ApiAssert.ProblemAsync(await blocked.GetPathAsync($"/api/users/{blockerHandle}/posts"), HttpStatusCode.NotFound);
         await blocker.GetPostAsync(blockedsPost);
         await blocker.GetUserAsync(blockedHandle);
-        Assert.Equal([blockedsPost], Ids(await blocker.AllPagesAsync($"/api/users/{blockedHandle}/posts")));
+        Assert.Equal([blockedsPost], BlockTestSteps.Ids(await blocker.AllPagesAsync($"/api/users/{blockedHandle}/posts")));
 
         // The others still see both; the bystander's lists leave out whoever the reader is blocked from.
         Assert.Equal(2, (await bystander.AllPagesAsync($"/api/posts/{bystandersPost}/comments")).Count);
-        await Follow(blocker, bystanderHandle);
-        await Follow(blocked, bystanderHandle);
+        await BlockTestSteps.FollowAsync(blocker, bystanderHandle);
+        await BlockTestSteps.FollowAsync(blocked, bystanderHandle);
         await Eventually.ReadAsync(() => bystander.AllPagesAsync($"/api/users/{bystanderHandle}/followers"), items => items.Count == 2, "two followers");
         Assert.Equal([blockerHandle], (await blocker.AllPagesAsync($"/api/users/{bystanderHandle}/followers")).Select(user => ApiAssert.String(user, "handle")));
     }
@@ -84,28 +85,28 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var (muter, muterHandle) = await api.SignUpAsync("muter");
         var (muted, mutedHandle) = await api.SignUpAsync("muted");
-        await Follow(muter, mutedHandle);
+        await BlockTestSteps.FollowAsync(muter, mutedHandle);
         var before = await muted.CreatePostIdAsync("before the mute");
-        await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => Ids(items).Contains(before), "the post at home");
+        await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => BlockTestSteps.Ids(items).Contains(before), "the post at home");
 
         await ApiAssert.NoContentAsync(await muter.SendAsync(HttpMethod.Put, $"/api/users/me/mutes/{mutedHandle}"));
         await ApiAssert.NoContentAsync(await muter.SendAsync(HttpMethod.Put, $"/api/users/me/mutes/{mutedHandle}"));
 
         var after = await muted.CreatePostIdAsync($"after the mute, @{muterHandle}");
-        await Follow(muted, muterHandle);
+        await BlockTestSteps.FollowAsync(muted, muterHandle);
         var witness = await muter.CreatePostIdAsync("a witness");
-        var home = await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => Ids(items).Contains(witness), "the witness at home");
-        Assert.DoesNotContain(before, Ids(home));
-        Assert.DoesNotContain(after, Ids(home));
+        var home = await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => BlockTestSteps.Ids(items).Contains(witness), "the witness at home");
+        Assert.DoesNotContain(before, BlockTestSteps.Ids(home));
+        Assert.DoesNotContain(after, BlockTestSteps.Ids(home));
         Assert.Empty(await muter.NotificationsAsync());
         Assert.Equal(0, await muter.UnreadAsync());
-        Assert.Equal([after, before], Ids(await muter.AllPagesAsync($"/api/users/{mutedHandle}/posts")));
+        Assert.Equal([after, before], BlockTestSteps.Ids(await muter.AllPagesAsync($"/api/users/{mutedHandle}/posts")));
         await muter.GetPostAsync(after);
         await muted.CommentAsync(witness, "comments still work");
 
         await ApiAssert.NoContentAsync(await muter.SendAsync(HttpMethod.Delete, $"/api/users/me/mutes/{mutedHandle}"));
-        home = await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => Ids(items).Contains(after), "the muted posts back");
-        Assert.Contains(before, Ids(home));
+        home = await Eventually.ReadAsync(() => muter.HomeTimelineAsync(), items => BlockTestSteps.Ids(items).Contains(after), "the muted posts back");
+        Assert.Contains(before, BlockTestSteps.Ids(home));
     }
 
     [Fact]
@@ -135,8 +136,8 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var (blocker, blockerHandle) = await api.SignUpAsync("blocker");
         var (blocked, blockedHandle) = await api.SignUpAsync("blocked");
-        await Follow(blocked, blockerHandle);
-        await Follow(blocker, blockedHandle);
+        await BlockTestSteps.FollowAsync(blocked, blockerHandle);
+        await BlockTestSteps.FollowAsync(blocker, blockedHandle);
         await blocker.NotificationsWhenAsync(items => items.Count == 1, "the follow notified");
         await blocked.NotificationsWhenAsync(items => items.Count == 1, "the follow notified");
 
@@ -165,12 +166,7 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
         return handles;
     }
 
-    private static async Task Follow(HttpClient follower, string handle) =>
-        await ApiAssert.NoContentAsync(await follower.SendAsync(HttpMethod.Put, $"/api/users/me/following/{handle}"));
-
     private static long Count(JsonElement owner, string name) => ApiAssert.Count(owner, name);
-
-    private static List<string> Ids(IEnumerable<JsonElement> items) => [.. items.Select(item => ApiAssert.String(item, "id"))];
 
     private static string AuthorHandle(JsonElement item) => ApiAssert.String(ApiAssert.Property(item, "author"), "handle");
 }

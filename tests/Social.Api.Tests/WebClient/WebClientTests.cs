@@ -81,6 +81,32 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task MuteButton_OnAnothersPost_TakesTheirPostsAway_AndTheServerKeepsThemAway()
+    {
+        var server = api.CreateClient().BaseAddress!;
+        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
+        await using var chromium = await HeadlessChromium.StartAsync();
+        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
+        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
+        await SignUpAsync(alicePage, alice);
+        await SignUpAsync(bobPage, bob);
+        await bobPage.FillAsync("#follow-handle", alice);
+        await bobPage.ClickAsync("#follow");
+        await FollowerVisibleAsync(alice, bob);
+        await alicePage.FillAsync("#post-text", "mute me if you can");
+        await alicePage.ClickAsync("#post");
+        await bobPage.WaitForAsync("document.querySelectorAll('#timeline .post').length === 1");
+        Assert.True((await bobPage.EvaluateAsync("document.querySelector('#timeline .post .delete').hidden && !document.querySelector('#timeline .post .mute').hidden"))!.GetValue<bool>());
+
+        await bobPage.ClickAsync("#timeline .post .mute");
+        await bobPage.WaitForAsync("document.querySelectorAll('#timeline .post').length === 0");
+
+        await bobPage.NavigateAsync(server, WebClientLoaded);
+        await bobPage.WaitForAsync("document.getElementById('live').textContent === 'live'");
+        Assert.Equal(0, (await bobPage.EvaluateAsync("document.querySelectorAll('#timeline .post').length"))!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Root_ServesTheWebClientAndTheLocalSignalRBundle()
     {
         var client = api.CreateClient();
