@@ -51,6 +51,41 @@ public sealed class CrossInstanceFeedTests(TwoInstancesFixture instances) : ICla
     }
 
     [Fact]
+    public async Task PushesAcrossABlockOrFromAMutedAuthor_AreNeverSent_ToAClientOnTheOtherInstance()
+    {
+        var readerHandle = Handles.Unique("reader");
+        var reader = await instances.First.SignUpAsync(readerHandle);
+        var (mutedHandle, friendHandle, blockerHandle) = (Handles.Unique("muted"), Handles.Unique("friend"), Handles.Unique("blocker"));
+        var muted = await instances.First.SignUpAsync(mutedHandle);
+        var friend = await instances.First.SignUpAsync(friendHandle);
+        var blocker = await instances.First.SignUpAsync(blockerHandle);
+        foreach (var handle in new[] { mutedHandle, friendHandle })
+        {
+            await ApiAssert.NoContentAsync(await reader.SendAsync(HttpMethod.Put, $"/api/users/me/following/{handle}"));
+        }
+
+        await ApiAssert.NoContentAsync(await reader.SendAsync(HttpMethod.Put, $"/api/users/me/mutes/{mutedHandle}"));
+        var readersPost = await reader.CreatePostIdAsync("comment on me");
+        await ApiAssert.NoContentAsync(await blocker.SendAsync(HttpMethod.Put, $"/api/users/me/blocks/{readerHandle}"));
+        await Eventually.ReadAsync(() => reader.AllPagesAsync("/api/users/me/mutes"), items => items.Count == 1, "the mute projected");
+        await Eventually.ReadAsync(() => blocker.AllPagesAsync("/api/users/me/blocks"), items => items.Count == 1, "the block projected");
+        await using var feed = await FeedClient.ConnectAsync(instances.OnSecond(reader));
+
+        var mutedPost = await muted.CreatePostIdAsync("from a muted author");
+        await blocker.CommentAsync(readersPost, "from a user who blocks the reader");
+        var friendsPost = await friend.CreatePostIdAsync("from a friend");
+        var friendsComment = ApiAssert.String(await friend.CommentAsync(readersPost, "a friend's comment"), "id");
+
+        // The friend's comment comes after the blocker's in the post's stream, so once it is pushed the other was decided;
+        // the muted post is in its author's own home timeline once its fan-out (to the reader too, were it not muted) ran.
+        await feed.WaitForAsync("commentAdded", friendsComment);
+        await Eventually.ReadAsync(() => muted.HomeTimelineAsync(), items => items.Any(post => ApiAssert.String(post, "id") == mutedPost), "the muted post fanned out");
+        await feed.WaitForAsync("postAdded", friendsPost);
+        Assert.DoesNotContain(feed.Received("postAdded"), post => ApiAssert.String(post, "id") == mutedPost);
+        Assert.Equal([friendsComment], feed.Received("commentAdded").Select(comment => ApiAssert.String(comment, "id")));
+    }
+
+    [Fact]
     public async Task ClientCutOff_ResumesOnTheOtherInstanceWithSince_ItsViewEqualsTheServersTimeline()
     {
         var reader = await instances.First.SignUpAsync(Handles.Unique("reader"));
