@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Social.Benchmarks;
+using Social.Benchmarks.Blocks;
 using Social.Benchmarks.Push;
 using Social.Benchmarks.Writes;
 
@@ -8,9 +9,10 @@ using Social.Benchmarks.Writes;
 // on the same Redis in the same run. Starts and stops its own PostgreSQL, Redis and silo; see BenchmarkOptions.Usage.
 // With "push" first: the real-time scenario over the real host process instead (Push/PushOptions.Usage).
 // With "writes" first: the write path of the real host process at a rate and past it, beside PostgreSQL's own insert
-// limits (Writes/WritesOptions.Usage).
+// limits (Writes/WritesOptions.Usage). With "blocks" first: page reads of a reader with 10 000 blocks and mutes
+// against one with none (Blocks/BlocksBenchmark.Usage).
 
-if (args.FirstOrDefault() is "push" or "writes")
+if (args.FirstOrDefault() is "push" or "writes" or "blocks")
 {
     using var stopHosted = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -21,9 +23,12 @@ if (args.FirstOrDefault() is "push" or "writes")
     };
     try
     {
-        return args[0] == "push"
-            ? await PushBenchmark.RunAsync(args[1..], stopHosted.Token)
-            : await WritesBenchmark.RunAsync(args[1..], stopHosted.Token);
+        return args[0] switch
+        {
+            "push" => await PushBenchmark.RunAsync(args[1..], stopHosted.Token),
+            "blocks" => await BlocksBenchmark.RunAsync(args[1..], stopHosted.Token),
+            _ => await WritesBenchmark.RunAsync(args[1..], stopHosted.Token),
+        };
     }
     catch (OperationCanceledException) when (stopHosted.IsCancellationRequested)
     {

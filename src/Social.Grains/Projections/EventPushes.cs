@@ -32,10 +32,10 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
         }
     }
 
-    /// <summary>Posts that entered one reader's timeline together (a follow's backfill), oldest first.</summary>
-    public async Task PostsAddedAsync(UserId reader, IReadOnlyList<PostId> posts)
+    /// <summary>Posts of <paramref name="author"/> that entered one reader's timeline together (a follow's backfill), oldest first; none to a reader who mutes them.</summary>
+    public async Task PostsAddedAsync(UserId reader, IReadOnlyList<PostId> posts, UserId author)
     {
-        if (posts.Count == 0 || (await ConnectedAsync([reader])).Count == 0)
+        if (posts.Count == 0 || (await ConnectedAsync([reader])).Count == 0 || (await queries.WhoSeesAsync(author, [reader], mutes: true)).Count == 0)
         {
             return;
         }
@@ -78,11 +78,15 @@ internal sealed class EventPushes(IFeedPresence presence, IFeedNotifier feed, IR
         }
     }
 
-    /// <summary>Notifications just stored, each pushed to its recipient if connected: one presence check for them all.</summary>
-    public async Task NotificationsAddedAsync(IReadOnlyList<(UserId Recipient, NotificationView Notification)> added)
+    /// <summary>
+    /// Notifications of one actor just stored, each pushed to its recipient if connected (one presence check for them
+    /// all) and not on either side of a block with the actor or muting them.
+    /// </summary>
+    public async Task NotificationsAddedAsync(UserId actor, IReadOnlyList<(UserId Recipient, NotificationView Notification)> added)
     {
-        var connected = (await ConnectedAsync([.. added.Select(n => n.Recipient).Distinct()])).ToHashSet();
-        await Task.WhenAll(added.Where(n => connected.Contains(n.Recipient)).Select(n => feed.NotificationAddedAsync(n.Recipient, n.Notification)).ToList());
+        var connected = await ConnectedAsync([.. added.Select(n => n.Recipient).Distinct()]);
+        var seeing = (connected.Count == 0 ? [] : await queries.WhoSeesAsync(actor, connected, mutes: true)).ToHashSet();
+        await Task.WhenAll(added.Where(n => seeing.Contains(n.Recipient)).Select(n => feed.NotificationAddedAsync(n.Recipient, n.Notification)).ToList());
     }
 
     /// <summary>The connected followers of an author whose posts are not fanned out (merged at read time).</summary>

@@ -72,6 +72,6 @@ public sealed class Notifier(INotificationStore store)
         }
 
         var added = await store.AddAsync(records);
-        await push.NotificationsAddedAsync([.. records.Zip(added).Where(pair => pair.Second is not null).Select(pair => (pair.First.Recipient, pair.Second!))]);
+        await push.NotificationsAddedAsync(records[0].Actor, [.. records.Zip(added).Where(pair => pair.Second is not null).Select(pair => (pair.First.Recipient, pair.Second!))]);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Social.Abstractions.EventStore;
 using Social.Abstractions.ReadModels;
 using Social.Abstractions.Users;
+using Social.Domain.Errors;
 using Social.Domain.Ids;
 using Social.Domain.Users;
 using Social.Grains.Users;
@@ -45,7 +46,7 @@ public sealed class UserProjectionGrain(
         switch (@event)
         {
             case UserFollowed e:
-                await push.PostsAddedAsync(e.Follower, await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill));
+                await push.PostsAddedAsync(e.Follower, await Store.MergeIntoHomeTimelineAsync(e.Follower, e.Followee, options.Value.FollowBackfill), e.Followee);
                 await notifier.FollowedAsync(e, push);
                 return true;
             case UserUnfollowed e:
@@ -53,14 +54,13 @@ public sealed class UserProjectionGrain(
                 await notifier.UnfollowedAsync(e);
                 return true;
             case UserBlocked e:
-                // The blocker's own follow ended in its stream before the block; the blocked user's ends by their command.
-                await GrainFactory.GetGrain<IUserGrain>(e.Blocked.Value).UnfollowAsync(e.Blocker);
+                await EndBlockedUsersFollowAsync(e);
                 return true;
             case UserUnmuted e:
                 // Posts of theirs made during the mute were not fanned out to the muter: they come back as on a follow.
                 if (await Store.FollowsAsync(e.Muter, e.Muted))
                 {
-                    await push.PostsAddedAsync(e.Muter, await Store.MergeIntoHomeTimelineAsync(e.Muter, e.Muted, options.Value.FollowBackfill));
+                    await push.PostsAddedAsync(e.Muter, await Store.MergeIntoHomeTimelineAsync(e.Muter, e.Muted, options.Value.FollowBackfill), e.Muted);
                 }
 
                 return true;
@@ -69,6 +69,23 @@ public sealed class UserProjectionGrain(
                 return true;
             default:
                 return false;
+        }
+    }
+
+    // The blocker's own follow ended in its stream before the block; the blocked user's ends by their own command. Only
+    // while the block lasts: a side effect repeated later (a rebuild, a lagging projection) must not end a follow made
+    // after an unblock. A blocked user who deleted their account follows no one.
+    private async Task EndBlockedUsersFollowAsync(UserBlocked e)
+    {
+        if (await GrainFactory.GetGrain<IUserGrain>(e.Blocker.Value).BlocksAsync(e.Blocked))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IUserGrain>(e.Blocked.Value).UnfollowAsync(e.Blocker);
+            }
+            catch (NotFoundException)
+            {
+            }
         }
     }
 }

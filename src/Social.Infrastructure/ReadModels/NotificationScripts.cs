@@ -32,11 +32,11 @@ internal static class NotificationScripts
     // user ever had (a high-water mark that withdrawals do not lower) goes into the late set as well, so that ?since=
     // of a client that saw the newer one finds it (the home timeline does the same). Nothing is added for a deleted
     // recipient (their user hash is a tombstone). Answers the actor's display name, or nothing when nothing was added.
-    // Nor for a recipient who blocks, is blocked by or mutes the actor.
-    // KEYS: notifications, causes, late set, high-water mark. ARGV: cause, member, capacity, actor's and recipient's
-    // user hashes, recipient.
+    // Notifications across a block or from a muted user are stored all the same (a rebuild, which replays with the
+    // blocks and mutes of today, must give what the live system had) and left out when read.
+    // KEYS: notifications, causes, late set, high-water mark. ARGV: cause, member, capacity, actor's and recipient's user hashes.
     public const string Add = Members + """
-        if redis.call('HEXISTS', ARGV[5], 'deleted') == 1 or hidden(ARGV[6], fields(ARGV[2])[3], true) then return false end
+        if redis.call('HEXISTS', ARGV[5], 'deleted') == 1 then return false end
         local id = string.sub(ARGV[2], 1, 26)
         local filed = redis.call('HGET', KEYS[2], ARGV[1])
         if filed and filed ~= ARGV[2] then

@@ -16,7 +16,7 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
     {
         var batch = Db.CreateBatch();
         var added = notifications.Select(n => batch.ScriptEvaluateAsync(NotificationScripts.Add, Keys(n.Recipient),
-            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString(), n.Recipient.Value])).ToArray();
+            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString()])).ToArray();
         var names = await RedisCalls.RunAsync(() =>
         {
             batch.Execute();

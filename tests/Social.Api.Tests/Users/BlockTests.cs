@@ -132,7 +132,7 @@ public sealed class BlockTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task Block_HidesNotificationsBothWays_AndNoneAreMadeAcrossIt()
+    public async Task Block_HidesNotificationsBothWays_AndNoneShowAcrossIt()
     {
         var (blocker, blockerHandle) = await api.SignUpAsync("blocker");
         var (blocked, blockedHandle) = await api.SignUpAsync("blocked");
