@@ -70,25 +70,13 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     public async Task FollowAsync(UserId followee)
     {
-        EnsureExists();
-        var blocked = false;
-        if (followee != Id && !State.Following.Contains(followee))
-        {
-            await EnsureOtherExistsAsync(followee);
-            blocked = await GrainFactory.GetGrain<IUserGrain>(followee.Value).BlocksAsync(Id);
-        }
-
+        var blocked = await NewOtherAsync(followee, State.Following) && await GrainFactory.GetGrain<IUserGrain>(followee.Value).BlocksAsync(Id);
         await ExecuteAsync(state => state.Follow(followee, blocked, clock.GetUtcNow()));
     }
 
     public async Task BlockAsync(UserId other)
     {
-        EnsureExists();
-        if (other != Id && !State.Blocking.Contains(other))
-        {
-            await EnsureOtherExistsAsync(other);
-        }
-
+        await NewOtherAsync(other, State.Blocking);
         await ExecuteAsync(state => state.Block(other, clock.GetUtcNow()));
     }
 
@@ -96,12 +84,7 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
 
     public async Task MuteAsync(UserId other)
     {
-        EnsureExists();
-        if (other != Id && !State.Muting.Contains(other))
-        {
-            await EnsureOtherExistsAsync(other);
-        }
-
+        await NewOtherAsync(other, State.Muting);
         await ExecuteAsync(state => state.Mute(other, clock.GetUtcNow()));
     }
 
@@ -142,12 +125,17 @@ public sealed class UserGrain(IEventStore store, IReadModelQueries readModels, T
         return _counts;
     }
 
-    private async Task EnsureOtherExistsAsync(UserId other)
+    // True when the command is about another user not yet in the set (a follow, block or mute that would be new): that
+    // user must exist (else not found). Oneself and a repeat are the decision's to answer (400, or nothing to do).
+    private async Task<bool> NewOtherAsync(UserId other, IReadOnlySet<UserId> already)
     {
-        if (!await GrainFactory.GetGrain<IUserGrain>(other.Value).ExistsAsync())
+        EnsureExists();
+        if (other == Id || already.Contains(other))
         {
-            throw new NotFoundException($"There is no user '{other}'.");
+            return false;
         }
+
+        return await GrainFactory.GetGrain<IUserGrain>(other.Value).ExistsAsync() ? true : throw new NotFoundException($"There is no user '{other}'.");
     }
 
     private void EnsureExists()

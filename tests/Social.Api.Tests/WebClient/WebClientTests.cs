@@ -11,17 +11,10 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task TwoUsersInTwoPages_OnePosts_TheOtherPageShowsItLiveAndItsComments()
     {
-        var server = api.CreateClient().BaseAddress!;
-        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
         await using var chromium = await HeadlessChromium.StartAsync();
-        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
-        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
-        await SignUpAsync(alicePage, alice);
-        await SignUpAsync(bobPage, bob);
+        var (_, alice, bob, alicePage, bobPage) = await AliceAndBobAsync(chromium);
 
-        await bobPage.FillAsync("#follow-handle", alice);
-        await bobPage.ClickAsync("#follow");
-        await FollowerVisibleAsync(alice, bob);
+        await FollowFromPageAsync(bobPage, bob, alice);
         await bobPage.EvaluateAsync("window.notReloaded = true");
 
         var text = $"Hello from {alice}'s page";
@@ -45,14 +38,9 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task NotificationBadge_UpdatesLive_OpeningTheListReadsThem_MentionsAndTagsAreLinks()
     {
-        var server = api.CreateClient().BaseAddress!;
-        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
         var tag = "w" + Guid.NewGuid().ToString("N")[..10];
         await using var chromium = await HeadlessChromium.StartAsync();
-        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
-        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
-        await SignUpAsync(alicePage, alice);
-        await SignUpAsync(bobPage, bob);
+        var (_, alice, bob, alicePage, bobPage) = await AliceAndBobAsync(chromium);
         await alicePage.WaitForAsync("document.getElementById('unread').hidden");
 
         await bobPage.FillAsync("#follow-handle", alice);
@@ -83,16 +71,9 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task MuteButton_OnAnothersPost_TakesTheirPostsAway_AndTheServerKeepsThemAway()
     {
-        var server = api.CreateClient().BaseAddress!;
-        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
         await using var chromium = await HeadlessChromium.StartAsync();
-        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
-        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
-        await SignUpAsync(alicePage, alice);
-        await SignUpAsync(bobPage, bob);
-        await bobPage.FillAsync("#follow-handle", alice);
-        await bobPage.ClickAsync("#follow");
-        await FollowerVisibleAsync(alice, bob);
+        var (server, alice, bob, alicePage, bobPage) = await AliceAndBobAsync(chromium);
+        await FollowFromPageAsync(bobPage, bob, alice);
         await alicePage.FillAsync("#post-text", "mute me if you can");
         await alicePage.ClickAsync("#post");
         await bobPage.WaitForAsync("document.querySelectorAll('#timeline .post').length === 1");
@@ -121,6 +102,25 @@ public sealed class WebClientTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.DoesNotContain("https://", html);
         Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
         Assert.Contains("HubConnectionBuilder", await bundle.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    // Two people, each signed up in a page of their own, both pages live.
+    private async Task<(Uri Server, string Alice, string Bob, HeadlessChromium.Page AlicePage, HeadlessChromium.Page BobPage)> AliceAndBobAsync(HeadlessChromium chromium)
+    {
+        var server = api.CreateClient().BaseAddress!;
+        var (alice, bob) = (Handles.Unique("alice"), Handles.Unique("bob"));
+        var alicePage = await chromium.OpenAsync(server, WebClientLoaded);
+        var bobPage = await chromium.OpenAsync(server, WebClientLoaded);
+        await SignUpAsync(alicePage, alice);
+        await SignUpAsync(bobPage, bob);
+        return (server, alice, bob, alicePage, bobPage);
+    }
+
+    private async Task FollowFromPageAsync(HeadlessChromium.Page page, string follower, string followee)
+    {
+        await page.FillAsync("#follow-handle", followee);
+        await page.ClickAsync("#follow");
+        await FollowerVisibleAsync(followee, follower);
     }
 
     private static async Task SignUpAsync(HeadlessChromium.Page page, string handle)

@@ -8,7 +8,7 @@ namespace Social.Benchmarks.Blocks;
 /// <summary>
 /// What 10 000 blocks and 10 000 mutes cost a reader: two readers follow the same authors and read the same pages
 /// from the real host, one with none and one with that many, in alternating rounds; then posts are made and the two
-/// readers' <c>postAdded</c> latencies compared. The many blocks and mutes are written straight into the read model's
+/// readers' <c>postAdded</c> latencies compared (the fan-out script checks each reader's sets). The many blocks and mutes are written straight into the read model's
 /// sets (registering 10 000 users here takes minutes); a page's and a fan-out's cost depends only on those sets.
 /// </summary>
 internal static class BlocksBenchmark
@@ -67,7 +67,8 @@ internal static class BlocksBenchmark
 
         for (var p = 0; p < PostsPerAuthor; p++)
         {
-            await Task.WhenAll(authors.Select(token => PostAsync(http, token, $"post {p}", cancellationToken)));
+            // Mentions of both readers, so that their notification pages have items to check.
+            await Task.WhenAll(authors.Select(token => PostAsync(http, token, $"post {p} for @reader_0 and @reader_1", cancellationToken)));
         }
 
         await SeedBlocksAsync(system.Redis.ConnectionString, SocialHttp.Handle("reader", 1), options.Blocks);
@@ -96,8 +97,54 @@ internal static class BlocksBenchmark
             }
         }
 
+        await MeasurePushesAsync(http, system.Api.Address, authors, readers, options.Blocks, cancellationToken);
         return 0;
     }
+
+    // Both readers connected to the hub; the authors post in turn, 20 a second for 10 s; each reader's postAdded is
+    // timed from the post's 201.
+    private static async Task MeasurePushesAsync(
+        SocialHttp http, Uri address, string[] authors, string[] readers, int blocks, CancellationToken cancellationToken)
+    {
+        // One set of connections per reader, so that each one's receipts are its own.
+        await using var plain = new FeedConnections(address);
+        await using var blocking = new FeedConnections(address);
+        await plain.OpenAsync([readers[0]], 1, cancellationToken);
+        await blocking.OpenAsync([readers[1]], 1, cancellationToken);
+        FeedConnections[] feeds = [plain, blocking];
+        var created = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var client = http.As(authors[i % authors.Length]);
+            var response = SocialHttp.Ensure(await client.PostAsJsonAsync("/api/posts", new { text = $"pushed {i}" }, cancellationToken), "post");
+            created[(await response.Content.ReadFromJsonAsync<Created>(cancellationToken))!.Id] = Stopwatch.GetTimestamp();
+            await Task.Delay(50, cancellationToken);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var latencies = new[] { new Latencies(), new Latencies() };
+        for (var r = 0; r < 2; r++)
+        {
+            foreach (var (id, _, at) in feeds[r].Received.DistinctBy(receipt => receipt.Id))
+            {
+                if (created.TryGetValue(id, out var sent))
+                {
+                    latencies[r].Record(sent, at);
+                }
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| reader | postAdded received | post accepted → postAdded p50 | p99 |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        for (var r = 0; r < 2; r++)
+        {
+            var p = latencies[r].Percentiles;
+            Console.WriteLine($"| {(r == 0 ? "no blocks" : $"{blocks:N0} blocks and mutes")} | {p.Count} / {created.Count} | {p.P50:0.0} ms | {p.P99:0.0} ms |");
+        }
+    }
+
+    private sealed record Created(string Id);
 
     // Closed loop: Concurrency requests in flight for the round's length; answers the requests per second.
     private static async Task<double> ReadRoundAsync(HttpClient client, string path, int seconds, Latencies latencies, CancellationToken cancellationToken)
