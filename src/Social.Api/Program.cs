@@ -1,4 +1,5 @@
 using Social.Api.Admin;
+using Social.Api.AsyncApi;
 using Social.Api.Auth;
 using Social.Api.Hosting;
 using Social.Api.Notifications;
@@ -31,6 +32,7 @@ app.MapFeedHub();
 app.MapHealthEndpoints();
 app.MapMetrics();
 app.MapOpenApi();
+app.MapAsyncApi();
 
 await app.RunAsync();
 return 0;
