@@ -22,12 +22,13 @@ internal static class TimelineEndpoints
 
     private static async Task<Ok<Page<PostView>>> TagAsync(string tag, HttpContext http, TimelineReader timelines, string? limit, string? cursor)
     {
-        if (!TextEntities.TryNormalizeTag(tag, out var normalized))
-        {
-            throw new ValidationException("tag", $"A tag is 1 to {TextEntities.MaxTagLength} letters, digits or _, not only digits.");
-        }
-
-        return TypedResults.Ok(await timelines.TagAsync(normalized, PageQuery.From(limit, cursor, PostCursor), http.User.ReaderId()));
+        var errors = new ValidationErrors();
+        var name = errors.Check(() => TextEntities.TryNormalizeTag(tag, out var normalized)
+            ? normalized
+            : throw new ValidationException("tag", $"A tag is 1 to {TextEntities.MaxTagLength} letters, digits or _, not only digits."));
+        var page = errors.Check(() => PageQuery.From(limit, cursor, PostCursor));
+        errors.ThrowIfAny();
+        return TypedResults.Ok(await timelines.TagAsync(name!, page!, http.User.ReaderId()));
     }
 
     private static async Task<Ok<Page<PostView>>> HomeAsync(HttpContext http, TimelineReader timelines, string? limit, string? cursor, string? since) =>

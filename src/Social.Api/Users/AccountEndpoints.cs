@@ -30,8 +30,10 @@ internal static class AccountEndpoints
         ChangePasswordRequest request, HttpContext http, Credentials credentials, PasswordHashing passwords, IGrainFactory grains,
         SecurityStamps stamps, IOptions<SignInOptions> signIn)
     {
-        Required("currentPassword", request.CurrentPassword);
-        var newPassword = PasswordRules.Validate(request.NewPassword, "newPassword");
+        var errors = new ValidationErrors();
+        errors.Check(() => Required("currentPassword", request.CurrentPassword));
+        var newPassword = errors.Check(() => PasswordRules.Validate(request.NewPassword, "newPassword"));
+        errors.ThrowIfAny();
 
         var user = http.User.UserId();
         var check = await VerifyAsync(user.Value, request.CurrentPassword, credentials);
@@ -40,7 +42,7 @@ internal static class AccountEndpoints
             return AuthEndpoints.Locked(http, wait, signIn.Value);
         }
 
-        stamps.Remember(user, await grains.GetGrain<IUserGrain>(user.Value).ChangePasswordAsync(passwords.Hash(user, newPassword), check.SecurityStamp));
+        stamps.Remember(user, await grains.GetGrain<IUserGrain>(user.Value).ChangePasswordAsync(passwords.Hash(user, newPassword!), check.SecurityStamp));
         return TypedResults.NoContent();
     }
 

@@ -47,10 +47,13 @@ internal static class UserEndpoints
 
     private static async Task<Created<UserView>> RegisterAsync(RegisterRequest request, IGrainFactory grains, PasswordHashing passwords)
     {
-        var user = UserId.FromHandle(request.Handle);
-        var displayName = TextRules.DisplayName(request.DisplayName);
-        PasswordRules.Validate(request.Password);
-        var view = await grains.GetGrain<IUserGrain>(user.Value).RegisterAsync(displayName, passwords.Hash(user, request.Password!));
+        // Every invalid field reported at once.
+        var errors = new ValidationErrors();
+        var user = errors.Check(() => UserId.FromHandle(request.Handle));
+        var displayName = errors.Check(() => TextRules.DisplayName(request.DisplayName));
+        errors.Check(() => PasswordRules.Validate(request.Password));
+        errors.ThrowIfAny();
+        var view = await grains.GetGrain<IUserGrain>(user.Value).RegisterAsync(displayName!, passwords.Hash(user, request.Password!));
         return TypedResults.Created($"/api/users/{view.Handle}", view);
     }
 

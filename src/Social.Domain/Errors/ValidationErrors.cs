@@ -1,7 +1,7 @@
 namespace Social.Domain.Errors;
 
 /// <summary>Collects the field errors of one command, so that the caller hears about every field at once.</summary>
-internal sealed class ValidationErrors
+public sealed class ValidationErrors
 {
     private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
 
@@ -23,6 +23,7 @@ internal sealed class ValidationErrors
         }
     }
 
+    /// <summary>Throws one <see cref="ValidationException"/> naming every field that failed, if any did.</summary>
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)
