@@ -287,11 +287,12 @@ public sealed class TimelineProjectionTests(TimelineFixture fixture) : IClassFix
 
         try
         {
+            // The writer's first posts, before the walk starts; slow when the whole suite shares the machine.
             await Eventually.AssertAsync(() =>
             {
                 Assert.True(Written() >= 20);
                 return Task.CompletedTask;
-            });
+            }, TimeSpan.FromSeconds(60));
 
             // What the timeline holds as the walk starts: every one of these must be walked, once.
             var atStart = await Queries.HomeIdsAsync(reader);
