@@ -45,5 +45,5 @@ internal static class BlockEndpoints
 
     private static async Task<Ok<Page<UserSummary>>> ListAsync(UserList list, string? limit, string? cursor, HttpContext http, IReadModelQueries queries) =>
         TypedResults.Ok(await queries.ReadUserListAsync(http.User.UserId(), list,
-            PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out var user) ? user.Value : null)));
+            PageQuery.From(limit, cursor, UserEndpoints.HandleCursor)));
 }

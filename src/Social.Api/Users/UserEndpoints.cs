@@ -77,9 +77,12 @@ internal static class UserEndpoints
         IReadModelQueries queries)
     {
         var user = await VisibleUserAsync(handle, http, grains, streams, queries);
-        var page = PageQuery.From(limit, cursor, value => UserId.TryFromHandle(value, out var user) ? user.Value : null);
+        var page = PageQuery.From(limit, cursor, HandleCursor);
         return TypedResults.Ok(await queries.ReadUserListAsync(user, list, page, http.User.ReaderId()));
     }
+
+    /// <summary>A user list's cursor is a handle, in its canonical (lower-case) form.</summary>
+    public static string? HandleCursor(string value) => UserId.TryFromHandle(value, out var user) ? user.Value : null;
 
     // An existing user who does not block the caller.
     private static async Task<UserId> VisibleUserAsync(string handle, HttpContext http, IGrainFactory grains, IStreamExistence streams, IReadModelQueries queries)

@@ -9,7 +9,7 @@ internal static class NotificationScripts
 {
     // fields(member) splits a member; cause(member, all) is the cause it is filed under, or nil for follows and likes
     // (remembered for good) unless all is set (their post is gone).
-    private const string Members = QueryScripts.Hidden + """
+    private const string Members = LuaVisibility.Hidden + """
         local function fields(member)
             local f = {}
             for field in string.gmatch(member .. '|', '([^|]*)|') do f[#f + 1] = field end

@@ -182,13 +182,10 @@ internal static class ProjectionScripts
     // Readers who block the post's author, are blocked by them or mute them are skipped (API.md: nothing lands in a
     // timeline across a block or from a muted author). Answers the readers it was delivered to, whom the pushes go to.
     // KEYS: the readers' home timelines. ARGV: post, capacity, the readers (in the order of KEYS).
-    public const string FanOut = AddToHome + $$"""
-        local p, post, capacity = '{{RedisKeys.Prefix}}', ARGV[1], tonumber(ARGV[2])
+    public const string FanOut = LuaVisibility.Hidden + AddToHome + $$"""
+        local post, capacity = ARGV[1], tonumber(ARGV[2])
         local author = redis.call('HGET', p .. 'post:' .. post, 'author')
-        local function hides(reader)
-            return author and reader ~= author and (redis.call('ZSCORE', p .. 'blocking:' .. reader, author)
-                or redis.call('ZSCORE', p .. 'blockedby:' .. reader, author) or redis.call('ZSCORE', p .. 'muting:' .. reader, author))
-        end
+        local function hides(reader) return author and reader ~= author and hidden(reader, author, true) end
         local newest = redis.call('GET', '{{RedisKeys.NewestFannedOut}}')
         if not newest or post > newest then redis.call('SET', '{{RedisKeys.NewestFannedOut}}', post) end
         local landsBehind = newest and newest > post and newest

@@ -9,20 +9,7 @@ namespace Social.Infrastructure.ReadModels;
 /// </summary>
 internal static class QueryScripts
 {
-    // hidden(reader, user, mutes): whether the reader must not see what user wrote: one blocks the other, or (with
-    // mutes) the reader mutes them. Nothing is hidden from an anonymous reader ('').
-    public const string Hidden = $$"""
-        local p = '{{RedisKeys.Prefix}}'
-
-        local function hidden(reader, user, mutes)
-            if reader == '' then return false end
-            return redis.call('ZSCORE', p .. 'blocking:' .. reader, user) or redis.call('ZSCORE', p .. 'blockedby:' .. reader, user)
-                or (mutes and redis.call('ZSCORE', p .. 'muting:' .. reader, user)) or false
-        end
-
-        """;
-
-    private const string Hydrate = Hidden + """
+    private const string Hydrate = LuaVisibility.Hidden + """
 
         local function hydrate(page, next, visible)
             local out = { next }
@@ -116,7 +103,7 @@ internal static class QueryScripts
         """;
 
     // ARGV: author, '1' to count mutes, then readers. The readers who see what the author writes.
-    public const string WhoSees = Hidden + """
+    public const string WhoSees = LuaVisibility.Hidden + """
         local out = {}
         for i = 3, #ARGV do
             if not hidden(ARGV[i], ARGV[1], ARGV[2] == '1') then out[#out + 1] = ARGV[i] end
@@ -134,7 +121,7 @@ internal static class QueryScripts
 
     // The pages of comments and follows: oldest (or first by handle) first, so ARGV[3], the cursor, is an exclusive
     // lower bound and ARGV[2] the limit. page(key) answers the page's members and the next cursor ('' at the end).
-    private const string AscendingPage = Hidden + """
+    private const string AscendingPage = LuaVisibility.Hidden + """
         local limit = tonumber(ARGV[2])
         local min = ARGV[3] == '' and '-' or '(' .. ARGV[3]
 

@@ -31,6 +31,18 @@ public static class RedisCalls
         }
     }
 
+    /// <summary>Commands sent together on one batch and answered together: one round trip for them all.</summary>
+    public static Task<T[]> RunBatchAsync<T>(IDatabase db, Func<IBatch, IEnumerable<Task<T>>> commands)
+    {
+        var batch = db.CreateBatch();
+        var pending = commands(batch).ToArray();
+        return RunAsync(() =>
+        {
+            batch.Execute();
+            return Task.WhenAll(pending);
+        });
+    }
+
     public static async Task RunAsync(Func<Task> call) => await RunAsync(async () =>
     {
         await call();

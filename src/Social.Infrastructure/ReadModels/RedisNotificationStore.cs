@@ -14,39 +14,31 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
 
     public async Task<IReadOnlyList<NotificationView?>> AddAsync(IReadOnlyList<NotificationRecord> notifications)
     {
-        var batch = Db.CreateBatch();
-        var added = notifications.Select(n => batch.ScriptEvaluateAsync(NotificationScripts.Add, Keys(n.Recipient),
-            [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString()])).ToArray();
-        var names = await RedisCalls.RunAsync(() =>
-        {
-            batch.Execute();
-            return Task.WhenAll(added);
-        });
+        var names = await RedisCalls.RunBatchAsync(Db, batch => notifications.Select(n => batch.ScriptEvaluateAsync(NotificationScripts.Add,
+            Keys(n.Recipient), [n.Cause, Member(n), options.Value.Capacity, RedisKeys.User(n.Actor).ToString(), RedisKeys.User(n.Recipient).ToString()])));
         return [.. notifications.Select((n, i) => names[i].IsNull ? null : View(Member(n), (string)names[i]!))];
     }
 
     public Task WithdrawAsync(UserId recipient, string cause, bool forget) =>
-        RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Withdraw, Keys(recipient), [cause, forget ? "1" : "0"]));
+        RedisCalls.RunAsync(() => Withdraw(Db, recipient, cause, forget));
 
     public Task RecordRecipientsAsync(PostId post, IReadOnlyList<UserId> recipients) =>
         RedisCalls.RunAsync(() => Db.SetAddAsync(RedisKeys.NotifiedAbout(post), [.. recipients.Select(user => (RedisValue)user.Value)]));
 
+    // Every recipient's script in one round trip.
     public async Task WithdrawAboutPostAsync(PostId post)
     {
-        foreach (var recipient in await RecipientsAsync(post))
-        {
-            await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.WithdrawAboutPost, Keys(recipient), [post.Value]));
-        }
-
+        var recipients = await RecipientsAsync(post);
+        await RedisCalls.RunBatchAsync(Db, batch =>
+            recipients.Select(recipient => batch.ScriptEvaluateAsync(NotificationScripts.WithdrawAboutPost, Keys(recipient), [post.Value])));
         await RedisCalls.RunAsync(() => Db.KeyDeleteAsync(RedisKeys.NotifiedAbout(post)));
     }
 
     public async Task WithdrawAboutCommentAsync(PostId post, CommentId comment)
     {
-        foreach (var recipient in await RecipientsAsync(post))
-        {
-            await WithdrawAsync(recipient, NotificationCauses.Comment(comment), forget: true);
-        }
+        var recipients = await RecipientsAsync(post);
+        await RedisCalls.RunBatchAsync(Db, batch =>
+            recipients.Select(recipient => Withdraw(batch, recipient, NotificationCauses.Comment(comment), forget: true)));
     }
 
     public async Task<Page<NotificationView>> ReadAsync(UserId user, PageRequest page)
@@ -66,6 +58,9 @@ public sealed class RedisNotificationStore(IConnectionMultiplexer redis, IOption
     public async Task<long> CountUnreadAsync(UserId user) =>
         (long)await RedisCalls.RunAsync(() => Db.ScriptEvaluateAsync(NotificationScripts.Unread,
             [RedisKeys.Notifications(user), RedisKeys.NotificationsRead(user)], [user.Value]));
+
+    private static Task<RedisResult> Withdraw(IDatabaseAsync db, UserId recipient, string cause, bool forget) =>
+        db.ScriptEvaluateAsync(NotificationScripts.Withdraw, Keys(recipient), [cause, forget ? "1" : "0"]);
 
     private async Task<IReadOnlyList<UserId>> RecipientsAsync(PostId post) =>
         [.. (await RedisCalls.RunAsync(() => Db.SetMembersAsync(RedisKeys.NotifiedAbout(post)))).Select(user => new UserId(user!))];
